@@ -1,0 +1,38 @@
+package org.camelgateway;
+
+import org.apache.camel.main.Main;
+import org.camelgateway.config.GatewayConfiguration;
+import org.camelgateway.config.GatewayOptions;
+
+/** Starts the gateway: options from the command line and environment, everything else from Camel Main. */
+public final class GatewayApplication {
+
+    private GatewayApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        GatewayOptions options;
+        try {
+            options = GatewayOptions.parse(args, System.getenv());
+        } catch (GatewayOptions.UsageException e) {
+            System.err.println("camel-gateway: " + e.getMessage());
+            System.err.println(GatewayOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(GatewayOptions.USAGE);
+            return;
+        }
+        Main main = create(options);
+        main.run();
+        System.exit(main.getExitCode());
+    }
+
+    /** A gateway ready to start, for the command line and for tests that boot the real thing in-process. */
+    public static Main create(GatewayOptions options) {
+        Main main = new Main(GatewayApplication.class, GatewayConfiguration.class);
+        options.properties().forEach(main::addOverrideProperty);
+        return main;
+    }
+}

@@ -1,0 +1,73 @@
+package org.camelgateway.proxy;
+
+import java.util.concurrent.Executor;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.StreamCache;
+import org.apache.camel.support.AsyncProcessorConverterHelper;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * One call to a backend through camel-http.
+ *
+ * <p>camel-http blocks its thread for the whole call, and the netty-http consumer runs routes on only
+ * {@code max(maximumPoolSize, 2 x cores + 1)} threads, so on two cores five slow backends would stall the
+ * gateway. The call therefore runs on the backend executor (a virtual thread on Java 21+, a pooled platform thread
+ * on 17), and the route continues from there; the listener's threads are free at once.
+ *
+ * <p>It also gives the request body a known length: the listener's body is a stream cache, which camel-http
+ * would send chunked with no {@code Content-Length}, and some backends refuse that with 411.
+ */
+final class BackendCall extends AsyncProcessorSupport {
+
+    private final AsyncProcessor target;
+    private final Executor executor;
+
+    BackendCall(Processor target, Executor executor) {
+        this.target = AsyncProcessorConverterHelper.convert(target);
+        this.executor = executor;
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        exchange.setProperty(GatewayExchange.BACKEND_CALLED, Boolean.TRUE);
+        try {
+            prepareBody(exchange.getIn());
+            executor.execute(() -> target.process(exchange, doneSync -> callback.done(false)));
+            return false;
+        } catch (RuntimeException e) {
+            // RejectedExecutionException when at the limit: answered 503
+            exchange.setException(e);
+        }
+        callback.done(true);
+        return true;
+    }
+
+    private static void prepareBody(Message in) {
+        Object body = in.getBody();
+        if (body instanceof StreamCache cache && body instanceof java.io.InputStream) {
+            cache.reset();
+            long length = cache.length();
+            String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+            if (length == 0 && !sendsBody(method)) {
+                // no body at all: a GET must not go out with "Content-Length: 0" or chunked framing
+                in.setBody(null);
+            } else {
+                in.setBody(new StreamCacheEntity(cache, length, in.getHeader(Exchange.CONTENT_TYPE, String.class)));
+            }
+        }
+    }
+
+    private static boolean sendsBody(String method) {
+        return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendCall[" + target + "]";
+    }
+}

@@ -1,0 +1,41 @@
+package org.camelgateway.proxy;
+
+import java.util.concurrent.Executor;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.processor.SendDynamicProcessor;
+import org.apache.camel.processor.SendProcessor;
+import org.apache.camel.spi.InterceptStrategy;
+
+/**
+ * Finds every backend call in every route ({@code to} or {@code toD} with an http(s) URI, inside a load
+ * balancer or not) and wraps it in a {@link BackendCall}. Routes need no step of their own for it.
+ */
+public final class BackendCallStrategy implements InterceptStrategy {
+
+    private final Executor executor;
+
+    public BackendCallStrategy(Executor executor) {
+        this.executor = executor;
+    }
+
+    @Override
+    public Processor wrapProcessorInInterceptors(
+            CamelContext context, NamedNode definition, Processor target, Processor nextTarget) {
+        return isBackendCall(target) ? new BackendCall(target, executor) : target;
+    }
+
+    static boolean isBackendCall(Processor p) {
+        if (p instanceof SendProcessor send) {
+            return send.getEndpoint() instanceof HttpEndpoint;
+        }
+        if (p instanceof SendDynamicProcessor send) {
+            String uri = send.getUri();
+            return uri != null && (uri.startsWith("http:") || uri.startsWith("https:"));
+        }
+        return false;
+    }
+}

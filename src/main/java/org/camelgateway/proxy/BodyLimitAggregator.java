@@ -1,0 +1,64 @@
+package org.camelgateway.proxy;
+
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * Netty's aggregator with a real answer when a request body is over the limit: 413 with a problem body and the
+ * request id, instead of an empty 413. A declared {@code Content-Length} over the limit is refused before any of
+ * the body is read, as is an {@code Expect: 100-continue} request.
+ */
+final class BodyLimitAggregator extends HttpObjectAggregator {
+
+    BodyLimitAggregator(int maxContentLength) {
+        super(maxContentLength, true);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        ctx.writeAndFlush(tooLarge(oversized)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            return tooLarge(start);
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    @Override
+    protected boolean closeAfterContinueResponse(Object msg) {
+        return msg instanceof FullHttpResponse r && r.status().code() == 413 || super.closeAfterContinueResponse(msg);
+    }
+
+    private FullHttpResponse tooLarge(HttpMessage request) {
+        String id = request.headers().get(GatewayExchange.REQUEST_ID_HEADER);
+        if (!GatewayExchange.isAcceptableRequestId(id)) {
+            id = GatewayExchange.newRequestId();
+        }
+        byte[] body = ErrorResponses.problemJson(413, "request body is over the limit of " + maxContentLength()
+                + " bytes", id).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .set(GatewayExchange.REQUEST_ID_HEADER, id);
+        return response;
+    }
+}

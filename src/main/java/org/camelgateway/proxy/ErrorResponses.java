@@ -1,0 +1,130 @@
+package org.camelgateway.proxy;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.ExchangeHelper;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what went wrong into the answer a client of nginx or Envoy would get: a status that says whose fault it
+ * was, a short RFC 9457 problem body, the request id, and never a stack trace.
+ */
+public final class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private ErrorResponses() {
+    }
+
+    /** Replaces the exchange's message with the answer for {@code failure} and marks the failure handled. */
+    public static Message fromFailure(Exchange exchange, Exception failure) {
+        ExchangeHelper.setFailureHandled(exchange);
+        HttpOperationFailedException backendStatus = find(failure, HttpOperationFailedException.class);
+        if (backendStatus != null) {
+            // the route asked camel-http to throw on this status; the client still gets the backend's answer
+            Message m = newMessage(exchange, backendStatus.getStatusCode());
+            for (Map.Entry<String, String> h : backendStatus.getResponseHeaders().entrySet()) {
+                m.setHeader(h.getKey(), h.getValue());
+            }
+            m.setBody(backendStatus.getResponseBody());
+            return m;
+        }
+        Problem problem = classify(failure);
+        LOG.warn("request {} failed with {}: {}", GatewayExchange.requestId(exchange), problem.status,
+                describe(failure));
+        return problem(exchange, problem.status, problem.detail);
+    }
+
+    public static Message notFound(Exchange exchange) {
+        return problem(exchange, 404, "no route matches this request");
+    }
+
+    public static Message problem(Exchange exchange, int status, String detail) {
+        Message m = newMessage(exchange, status);
+        m.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
+        m.setBody(problemJson(status, detail, GatewayExchange.requestId(exchange)));
+        return m;
+    }
+
+    public static String problemJson(int status, String detail, String requestId) {
+        return "{\"status\":" + status + ",\"title\":\"" + title(status) + "\",\"detail\":\"" + detail
+                + "\",\"requestId\":\"" + requestId + "\"}\n";
+    }
+
+    private static Message newMessage(Exchange exchange, int status) {
+        Message m = new DefaultMessage(exchange);
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.setMessage(m);
+        return m;
+    }
+
+    record Problem(int status, String detail) {
+    }
+
+    /** Status by cause, checked most specific first: pool and executor exhaustion are ours, not the backend's. */
+    static Problem classify(Throwable failure) {
+        if (find(failure, RejectedExecutionException.class) != null) {
+            return new Problem(503, "gateway is at its concurrency limit");
+        }
+        if (find(failure, ConnectionRequestTimeoutException.class) != null) {
+            return new Problem(503, "no backend connection available in time");
+        }
+        if (find(failure, InterruptedIOException.class) != null) {
+            return new Problem(504, "backend did not answer in time");
+        }
+        if (find(failure, ConnectException.class) != null || find(failure, NoRouteToHostException.class) != null
+                || find(failure, UnknownHostException.class) != null) {
+            return new Problem(502, "backend unreachable");
+        }
+        if (find(failure, java.io.IOException.class) != null
+                || find(failure, org.apache.hc.core5.http.HttpException.class) != null) {
+            return new Problem(502, "backend connection failed");
+        }
+        return new Problem(500, "gateway error");
+    }
+
+    static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Internal Server Error";
+        };
+    }
+}

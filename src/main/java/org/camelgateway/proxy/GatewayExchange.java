@@ -1,0 +1,60 @@
+package org.camelgateway.proxy;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.camel.Exchange;
+
+/** Names of what the gateway keeps on an exchange, and the request id that ties logs, errors and backends. */
+public final class GatewayExchange {
+
+    /** Exchange property: the body the listener created, compared by identity to detect "no route answered". */
+    public static final String REQUEST_BODY = "GatewayRequestBody";
+    /** Exchange property: the client's method, kept apart from headers that a route or backend may replace. */
+    public static final String REQUEST_METHOD = "GatewayRequestMethod";
+    /** Exchange property: the request's headers as routing began, so none of them is echoed to the client. */
+    public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
+    /** Exchange property: the request id. */
+    public static final String REQUEST_ID = "GatewayRequestId";
+    /** Exchange property: set once a backend call was dispatched. */
+    public static final String BACKEND_CALLED = "GatewayBackendCalled";
+
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /**
+     * Message header with the client's address for routing predicates. Its {@code Camel} prefix means a client
+     * cannot send it (inbound {@code Camel*} headers are dropped) and it never leaves the gateway.
+     */
+    public static final String CLIENT_IP_HEADER = "CamelGatewayClientIp";
+
+    private GatewayExchange() {
+    }
+
+    /** The exchange's request id, created if routing never started (a failure before the first step). */
+    public static String requestId(Exchange exchange) {
+        String id = exchange.getProperty(REQUEST_ID, String.class);
+        if (id == null) {
+            id = newRequestId();
+            exchange.setProperty(REQUEST_ID, id);
+        }
+        return id;
+    }
+
+    /** 128 random bits in hex; ThreadLocalRandom because SecureRandom contends under load and ids are not secrets. */
+    public static String newRequestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+    }
+
+    /** A client-supplied id is kept only if it is short and plain, so it is safe in logs and JSON. */
+    public static boolean isAcceptableRequestId(String id) {
+        if (id == null || id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(Character.isLetterOrDigit(c) && c < 128) && c != '-' && c != '_' && c != '.' && c != ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,50 @@
+package org.camelgateway.proxy;
+
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.HeaderFilterStrategy;
+
+/**
+ * The one header policy of the gateway, set on both the netty-http consumer and the http producer.
+ *
+ * <p>Camel's stock strategies drop {@code Cache-Control}, {@code Date}, {@code Pragma}, {@code Via} and
+ * {@code Warning}, which a proxy must pass through, and compare {@code Camel*} case-sensitively in some
+ * versions (CVE-2025-27636). This one only removes what a proxy must never forward: Camel's own headers in any
+ * letter case, hop-by-hop headers (RFC 9110 7.6.1) and the framing headers that the next hop recomputes.
+ */
+public final class GatewayHeaderFilterStrategy implements HeaderFilterStrategy {
+
+    /** Hop-by-hop headers: meaningful for a single connection only, never forwarded in either direction. */
+    static final Set<String> HOP_BY_HOP = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    /**
+     * Outgoing (to a backend or to the client): hop-by-hop plus what the writer sets itself. HttpClient derives
+     * {@code Content-Length}/{@code Content-Type} from the entity and {@code Host} from the target; the netty
+     * consumer derives {@code Content-Length} from the body. {@code Expect} was already answered by the gateway.
+     * {@code Proxy-Authorization} is for this hop.
+     */
+    private static final Set<String> OUTGOING = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+            "content-length", "content-type", "host", "expect", "proxy-authorization");
+
+    @Override
+    public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
+        String name = headerName.toLowerCase(Locale.ROOT);
+        return isCamelInternal(name) || OUTGOING.contains(name);
+    }
+
+    @Override
+    public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
+        // Hop-by-hop headers from a backend are let in here: the consumer binding removes them together with
+        // the headers that Connection names, which a per-header filter cannot see.
+        return isCamelInternal(headerName.toLowerCase(Locale.ROOT));
+    }
+
+    /** A name that could steer the exchange if it came from outside. {@code name} must be lower case. */
+    static boolean isCamelInternal(String name) {
+        return name.startsWith("camel") || name.startsWith("org.apache.camel");
+    }
+}

@@ -1,0 +1,180 @@
+package org.camelgateway.proxy;
+
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import org.apache.camel.component.netty.http.NettyHttpConstants;
+
+/**
+ * Maps between Netty's HTTP messages and Camel's for the listener, so that any route a user writes proxies
+ * correctly without extra steps.
+ *
+ * <p>Inbound it differs from Camel's binding in four ways: repeated header lines are joined into one value
+ * instead of a list (which camel-http would send as {@code [a, b]}), values are never split at commas, query
+ * parameters never become headers, and hop-by-hop and {@code Camel*} headers are dropped before routing.
+ * Outbound it turns failures into short problem responses, answers 404 when no route produced a response, keeps
+ * request headers from being echoed back, strips hop-by-hop headers (and those a backend's {@code Connection}
+ * names) and keeps the client's connection open whatever the backend said about its own.
+ */
+public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
+
+    public GatewayNettyHttpBinding() {
+        super(new GatewayHeaderFilterStrategy());
+    }
+
+    @Override
+    public Message toCamelMessage(FullHttpRequest request, Exchange exchange, NettyHttpConfiguration configuration)
+            throws Exception {
+        Message answer = super.toCamelMessage(request, exchange, configuration);
+        // identity of the untouched request body: if it is still the response body, no route answered
+        exchange.setProperty(GatewayExchange.REQUEST_BODY, answer.getBody());
+        exchange.setProperty(GatewayExchange.REQUEST_METHOD, request.method().name());
+        return answer;
+    }
+
+    @Override
+    public void populateCamelHeaders(
+            HttpRequest request, Map<String, Object> headers, Exchange exchange, NettyHttpConfiguration configuration) {
+        RequestTarget target = RequestTarget.parse(request.uri());
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        String scheme = configuration.isSsl() ? "https" : "http";
+
+        headers.put(NettyHttpConstants.HTTP_METHOD, request.method().name());
+        headers.put(NettyHttpConstants.HTTP_URL, scheme + "://" + (host != null ? host : configuration.getHost())
+                + target.rawPath());
+        headers.put(NettyHttpConstants.HTTP_URI, target.decodedPath());
+        headers.put(NettyHttpConstants.HTTP_PATH, stripContextPath(configuration, target.rawPath()));
+        if (target.rawQuery() != null) {
+            headers.put(NettyHttpConstants.HTTP_QUERY, target.decodedQuery());
+            headers.put(NettyHttpConstants.HTTP_RAW_QUERY, target.rawQuery());
+        }
+        headers.put(Exchange.HTTP_SCHEME, scheme);
+
+        copyEndToEndHeaders(request.headers(), headers);
+    }
+
+    /**
+     * Copies every end-to-end header once, repeated lines joined as RFC 9110 5.3 allows ({@code Cookie} with
+     * {@code "; "} as RFC 6265 5.4 requires).
+     */
+    private static void copyEndToEndHeaders(HttpHeaders from, Map<String, Object> to) {
+        Set<String> hopByHop = connectionScoped(from.getAll(HttpHeaderNames.CONNECTION));
+        Set<String> seen = new HashSet<>();
+        for (String name : from.names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!seen.add(lower) || hopByHop.contains(lower) || GatewayHeaderFilterStrategy.isCamelInternal(lower)) {
+                continue;
+            }
+            List<String> values = from.getAll(name);
+            String value = values.size() == 1
+                    ? values.get(0) : String.join("cookie".equals(lower) ? "; " : ", ", values);
+            to.put("content-type".equals(lower) ? Exchange.CONTENT_TYPE : name, value);
+        }
+    }
+
+    /** The hop-by-hop set of one message: the fixed ones plus every token its {@code Connection} lines list. */
+    static Set<String> connectionScoped(List<String> connectionValues) {
+        if (connectionValues == null || connectionValues.isEmpty()) {
+            return GatewayHeaderFilterStrategy.HOP_BY_HOP;
+        }
+        Set<String> names = new HashSet<>(GatewayHeaderFilterStrategy.HOP_BY_HOP);
+        for (String value : connectionValues) {
+            for (String token : value.split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    names.add(t);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String stripContextPath(NettyHttpConfiguration configuration, String rawPath) {
+        String contextPath = configuration.getPath();
+        if (contextPath != null && !contextPath.isEmpty()
+                && rawPath.regionMatches(true, 0, contextPath, 0, contextPath.length())) {
+            return rawPath.substring(contextPath.length());
+        }
+        return rawPath;
+    }
+
+    @Override
+    public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
+        Exchange exchange = message.getExchange();
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            message = ErrorResponses.fromFailure(exchange, failure);
+        } else if (noRouteAnswered(exchange, message)) {
+            message = ErrorResponses.notFound(exchange);
+        }
+        String backendLength = cleanResponseHeaders(exchange, message);
+        HttpResponse response = super.toNettyResponse(message, configuration);
+        fixFraming(exchange, response, backendLength);
+        return response;
+    }
+
+    private static boolean noRouteAnswered(Exchange exchange, Message message) {
+        Object requestBody = exchange.getProperty(GatewayExchange.REQUEST_BODY);
+        return requestBody != null && message.getBody() == requestBody
+                && message.getHeader(Exchange.HTTP_RESPONSE_CODE) == null;
+    }
+
+    /**
+     * Removes request headers still on the message (a route that answered without a backend would otherwise
+     * echo them), hop-by-hop headers and those named in {@code Connection}. Returns the backend's
+     * {@code Content-Length}, which only matters where the response has no body to measure (HEAD, 304).
+     */
+    private static String cleanResponseHeaders(Exchange exchange, Message message) {
+        Map<String, Object> headers = message.getHeaders();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> requestHeaders = exchange.getProperty(GatewayExchange.REQUEST_HEADERS, Map.class);
+        Set<String> hopByHop = connectionScoped(connectionValues(headers.get("Connection")));
+        Object length = headers.get(Exchange.CONTENT_LENGTH);
+
+        for (Iterator<Map.Entry<String, Object>> it = headers.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, Object> header = it.next();
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            boolean echoed = requestHeaders != null && requestHeaders.get(header.getKey()) == header.getValue();
+            if (echoed || hopByHop.contains(lower) || "content-length".equals(lower)) {
+                it.remove();
+            }
+        }
+        headers.put(GatewayExchange.REQUEST_ID_HEADER, GatewayExchange.requestId(exchange));
+        return length != null ? length.toString() : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> connectionValues(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof List ? (List<String>) value : List.of(value.toString());
+    }
+
+    private static void fixFraming(Exchange exchange, HttpResponse response, String backendLength) {
+        int status = response.status().code();
+        HttpHeaders headers = response.headers();
+        if (status < 200 || status == 204) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        } else if (status == 304 || "HEAD".equals(exchange.getProperty(GatewayExchange.REQUEST_METHOD))) {
+            if (backendLength != null) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
+            } else if (status == 304) {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
+        }
+    }
+}

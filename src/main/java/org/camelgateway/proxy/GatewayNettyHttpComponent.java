@@ -1,0 +1,53 @@
+package org.camelgateway.proxy;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
+import org.apache.camel.component.netty.http.NettyHttpComponent;
+import org.apache.camel.component.netty.http.NettyHttpConsumer;
+import org.apache.camel.component.netty.http.NettyHttpEndpoint;
+import org.apache.camel.support.service.ServiceHelper;
+
+/**
+ * The netty-http component with what configuration alone cannot give it:
+ * <ul>
+ * <li>every method a gateway proxies is routed. Without {@code httpMethodRestrict} Camel answers OPTIONS itself
+ * and the route never sees it; TRACE and CONNECT stay refused with 405, as nginx does;</li>
+ * <li>the listener's pipeline is the gateway's ({@link GatewayServerInitializerFactory}). Camel builds the
+ * pipeline of a shared HTTP port with a hard-wired factory that ignores {@code serverInitializerFactory}.</li>
+ * </ul>
+ */
+public class GatewayNettyHttpComponent extends NettyHttpComponent {
+
+    public static final String ROUTED_METHODS = "GET,HEAD,POST,PUT,DELETE,PATCH,OPTIONS";
+
+    private final Map<String, HttpServerBootstrapFactory> listeners = new ConcurrentHashMap<>();
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        NettyHttpEndpoint endpoint = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
+        if (endpoint.getHttpMethodRestrict() == null) {
+            endpoint.setHttpMethodRestrict(ROUTED_METHODS);
+        }
+        return endpoint;
+    }
+
+    @Override
+    protected HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(NettyHttpConsumer consumer) {
+        return listeners.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
+            HttpServerBootstrapFactory factory = new HttpServerBootstrapFactory(
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
+            factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer));
+            return factory;
+        });
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        ServiceHelper.stopService(listeners.values());
+        listeners.clear();
+    }
+}

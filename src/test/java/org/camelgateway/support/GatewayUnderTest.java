@@ -1,0 +1,56 @@
+package org.camelgateway.support;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.camel.test.AvailablePortFinder;
+import org.camelgateway.GatewayApplication;
+import org.camelgateway.config.GatewayOptions;
+
+/** The real gateway, booted in-process the way the jar boots it, on free loopback ports. */
+public final class GatewayUnderTest implements AutoCloseable {
+
+    private final Main main;
+    private final int port;
+
+    private GatewayUnderTest(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    /**
+     * Starts the gateway with the routes in {@code src/test/resources/routes/<scenario>} and extra properties
+     * (backend URLs and overrides).
+     */
+    public static GatewayUnderTest start(String scenario, Map<String, String> properties) throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        Path routes = Path.of("src/test/resources/routes", scenario);
+        GatewayOptions options = GatewayOptions.parse(new String[] {
+            "--routes", routes.toString(), "--port", Integer.toString(port),
+            "--management-port", Integer.toString(management)}, Map.of());
+        Main main = GatewayApplication.create(options);
+        properties.forEach(main::addOverrideProperty);
+        main.start();
+        return new GatewayUnderTest(main, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
