@@ -25,14 +25,15 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     @BindToRegistry("netty-http")
     public GatewayNettyHttpComponent listener(
-            @PropertyInject(value = "gateway.max-body-size", defaultValue = "10485760") int maxBodySize) {
+            @PropertyInject(value = "gateway.max-body-size", defaultValue = "10485760") int maxBodySize,
+            @PropertyInject(value = "gateway.expose-route", defaultValue = "false") boolean exposeRoute) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
         defaults.setChunkedMaxContentLength(maxBodySize);
         GatewayNettyHttpComponent component = new GatewayNettyHttpComponent();
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
-        component.setNettyHttpBinding(new GatewayNettyHttpBinding());
+        component.setNettyHttpBinding(new GatewayNettyHttpBinding(exposeRoute));
         component.setHeaderFilterStrategy(headers);
         return component;
     }

@@ -26,15 +26,20 @@ final class BackendCall extends AsyncProcessorSupport {
 
     private final AsyncProcessor target;
     private final Executor executor;
+    private final String routeId;
+    private final String stepId;
 
-    BackendCall(Processor target, Executor executor) {
+    BackendCall(Processor target, Executor executor, String routeId, String stepId) {
         this.target = AsyncProcessorConverterHelper.convert(target);
         this.executor = executor;
+        this.routeId = routeId;
+        this.stepId = stepId;
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        exchange.setProperty(GatewayExchange.BACKEND_CALLED, Boolean.TRUE);
+        exchange.setProperty(GatewayExchange.BACKEND_ROUTE, routeId);
+        exchange.setProperty(GatewayExchange.BACKEND_STEP, stepId);
         try {
             prepareBody(exchange.getIn());
             executor.execute(() -> target.process(exchange, doneSync -> callback.done(false)));

@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.processor.SendDynamicProcessor;
 import org.apache.camel.processor.SendProcessor;
 import org.apache.camel.spi.InterceptStrategy;
@@ -25,7 +26,17 @@ public final class BackendCallStrategy implements InterceptStrategy {
     @Override
     public Processor wrapProcessorInInterceptors(
             CamelContext context, NamedNode definition, Processor target, Processor nextTarget) {
-        return isBackendCall(target) ? new BackendCall(target, executor) : target;
+        return isBackendCall(target) ? new BackendCall(target, executor, routeId(definition), definition.getId())
+                : target;
+    }
+
+    private static String routeId(NamedNode node) {
+        for (NamedNode n = node; n != null; n = n.getParent()) {
+            if (n instanceof RouteDefinition route) {
+                return route.getRouteId();
+            }
+        }
+        return null;
     }
 
     static boolean isBackendCall(Processor p) {

@@ -15,8 +15,13 @@ public final class GatewayExchange {
     public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
     /** Exchange property: the request id. */
     public static final String REQUEST_ID = "GatewayRequestId";
-    /** Exchange property: set once a backend call was dispatched. */
-    public static final String BACKEND_CALLED = "GatewayBackendCalled";
+    /** Exchange property: the id of the route that made the last backend call. */
+    public static final String BACKEND_ROUTE = "GatewayBackendRoute";
+    /** Exchange property: the id of the last backend step ({@code to} with an {@code id}). */
+    public static final String BACKEND_STEP = "GatewayBackendStep";
+
+    /** Response header naming the route that answered, when {@code gateway.expose-route} is on. */
+    public static final String ROUTE_HEADER = "X-Gateway-Route";
 
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     /**

@@ -31,8 +31,12 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
  */
 public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
 
-    public GatewayNettyHttpBinding() {
+    private final boolean exposeRoute;
+
+    /** @param exposeRoute add {@code X-Gateway-Route} with the id of the route that answered (for tests, debugging) */
+    public GatewayNettyHttpBinding(boolean exposeRoute) {
         super(new GatewayHeaderFilterStrategy());
+        this.exposeRoute = exposeRoute;
     }
 
     @Override
@@ -137,7 +141,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
      * echo them), hop-by-hop headers and those named in {@code Connection}. Returns the backend's
      * {@code Content-Length}, which only matters where the response has no body to measure (HEAD, 304).
      */
-    private static String cleanResponseHeaders(Exchange exchange, Message message) {
+    private String cleanResponseHeaders(Exchange exchange, Message message) {
         Map<String, Object> headers = message.getHeaders();
         @SuppressWarnings("unchecked")
         Map<String, Object> requestHeaders = exchange.getProperty(GatewayExchange.REQUEST_HEADERS, Map.class);
@@ -153,6 +157,10 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             }
         }
         headers.put(GatewayExchange.REQUEST_ID_HEADER, GatewayExchange.requestId(exchange));
+        String route = exchange.getProperty(GatewayExchange.BACKEND_ROUTE, String.class);
+        if (exposeRoute && route != null) {
+            headers.put(GatewayExchange.ROUTE_HEADER, route);
+        }
         return length != null ? length.toString() : null;
     }
 

@@ -25,9 +25,13 @@ public final class GatewayUnderTest implements AutoCloseable {
      * (backend URLs and overrides).
      */
     public static GatewayUnderTest start(String scenario, Map<String, String> properties) throws Exception {
+        return start(Path.of("src/test/resources/routes", scenario), properties);
+    }
+
+    /** Starts the gateway with the routes in {@code routes}, e.g. the shipped {@code routes/} folder. */
+    public static GatewayUnderTest start(Path routes, Map<String, String> properties) throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         int management = AvailablePortFinder.getNextAvailable();
-        Path routes = Path.of("src/test/resources/routes", scenario);
         GatewayOptions options = GatewayOptions.parse(new String[] {
             "--routes", routes.toString(), "--port", Integer.toString(port),
             "--management-port", Integer.toString(management)}, Map.of());

@@ -1,0 +1,58 @@
+package org.camelgateway.proxy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.Backend.Reply;
+import org.camelgateway.support.GatewayUnderTest;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Concurrency is not capped by the listener's thread model: Camel 4.18 runs routes on 2 x cores + 1 threads and
+ * camel-http blocks one per call, which would let only 5 backend calls be in flight on two cores.
+ */
+class ConcurrencyIT {
+
+    static final int IN_FLIGHT = 200;
+
+    @Test
+    void twoHundredSlowRequestsAreAllInFlightAtOnce() throws Exception {
+        CountDownLatch allArrived = new CountDownLatch(IN_FLIGHT);
+        // answers only once every request is inside the backend at the same time; no timing involved
+        try (Backend backend = Backend.start("barrier").answer(r -> {
+            allArrived.countDown();
+            try {
+                return allArrived.await(30, TimeUnit.SECONDS)
+                        ? Reply.ok("together") : new Reply(500, Map.of(), "alone".getBytes());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }); GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
+                "unreachable.url", "http://127.0.0.1:1"))) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                responses.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/plain/" + i)))
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> r : responses) {
+                HttpResponse<String> response = r.get(90, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("together");
+            }
+            assertThat(backend.received()).hasSize(IN_FLIGHT);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.camelgateway.routes;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.RawHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped routes in {@code routes/} as a user deploys them, booted in-process by the real Main and
+ * configuration; every backend is a real server on a free port, and every answer names the route that gave it.
+ */
+class DemoRoutesIT {
+
+    static final Map<String, Backend> BACKENDS = new TreeMap<>();
+    static GatewayUnderTest gateway;
+    static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (String name : new String[] {"app1", "app2", "app3", "search", "cart", "orders.v1", "orders.v2",
+            "checkout.primary", "checkout.standby"}) {
+            BACKENDS.put(name, Backend.start(name));
+        }
+        Map<String, String> properties = new HashMap<>();
+        properties.put("gateway.host", "127.0.0.1");
+        properties.put("gateway.expose-route", "true");
+        BACKENDS.forEach((name, backend) -> properties.put(name + ".url", backend.url()));
+        gateway = GatewayUnderTest.start(Path.of("routes"), properties);
+        port = gateway.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        BACKENDS.values().forEach(Backend::close);
+    }
+
+    @BeforeEach
+    void resetBackends() {
+        BACKENDS.values().forEach(Backend::reset);
+    }
+
+    RawHttp.Response get(String path) throws Exception {
+        try (RawHttp http = new RawHttp(port)) {
+            return http.exchange("GET " + path + " HTTP/1.1\r\nHost: shop.example.test");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/app1/, svc-app1, app1", "/app2/x?y=1, svc-app2, app2", "/app3/deep/path, svc-app3, app3",
+        "/search?q=shoes, svc-search, search", "/cart/42, svc-cart, cart"})
+    void dispatchesEachPathToItsServiceRoute(String path, String route, String backend) throws Exception {
+        RawHttp.Response r = get(path);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("X-Gateway-Route")).isEqualTo(route);
+        assertThat(r.bodyText()).isEqualTo(backend);
+        assertThat(BACKENDS.get(backend).last().rawTarget()).isEqualTo(path);
+    }
+
+    @Test
+    void pathNoRouteClaimsGets404() throws Exception {
+        RawHttp.Response r = get("/admin");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.header("X-Gateway-Route")).isNull();
+        BACKENDS.values().forEach(b -> assertThat(b.received()).isEmpty());
+    }
+
+    @Test
+    void ordersPoolSplitsExactlyThreeToOneOverWholeCycles() throws Exception {
+        for (int i = 0; i < 400; i++) {
+            RawHttp.Response r = get("/orders/" + i);
+            assertThat(r.header("X-Gateway-Route")).isEqualTo("svc-orders");
+        }
+        assertThat(BACKENDS.get("orders.v1").received()).hasSize(300);
+        assertThat(BACKENDS.get("orders.v2").received()).hasSize(100);
+    }
+
+    @Test
+    void checkoutFailsOverWithTheBodyIntactWhenThePrimaryRefusesConnections() throws Exception {
+        Backend primary = BACKENDS.get("checkout.primary");
+        byte[] body = new byte[256 * 1024];
+        new Random(7).nextBytes(body);
+        primary.stop();
+        try (RawHttp http = new RawHttp(port)) {
+            RawHttp.Response r = http.exchange("POST /checkout/pay HTTP/1.1\r\nHost: shop\r\nContent-Length: "
+                    + body.length + "\r\nContent-Type: application/octet-stream", body);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Gateway-Route")).isEqualTo("svc-checkout");
+            assertThat(r.bodyText()).isEqualTo("checkout.standby");
+        }
+        assertThat(BACKENDS.get("checkout.standby").last().body()).isEqualTo(body);
+    }
+}
