@@ -1,0 +1,143 @@
+package org.camelgateway;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.camel.test.AvailablePortFinder;
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.RawHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The packaged jar as users run it: {@code java -jar target/camel-gateway.jar}, nothing else on the class path. */
+class PackagedJarIT {
+
+    static final Path JAR = Path.of("target/camel-gateway.jar");
+    static final String JAVA_25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
+
+    @TempDir
+    Path dir;
+
+    static Stream<String> javas() {
+        return Stream.of(ProcessHandle.current().info().command().orElse("java"), JAVA_25);
+    }
+
+    record Result(int exit, String out, String err) {
+    }
+
+    Result run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javas().findFirst().orElseThrow(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        return new Result(p.exitValue(), Files.readString(dir.resolve("out")), Files.readString(dir.resolve("err")));
+    }
+
+    @Test
+    void helpPrintsUsageAndExitsZero() throws Exception {
+        Result r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Usage: java -jar camel-gateway.jar", "--routes DIR", "--port N",
+                "--management-port N", "GATEWAY_ROUTES");
+    }
+
+    @Test
+    void unknownFlagExitsTwoWithAClearMessage() throws Exception {
+        Result r = run("--prot", "8080");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown option: --prot").contains("Usage:");
+        assertThat(r.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void missingRoutesFolderExitsTwoWithAClearMessage() throws Exception {
+        Result r = run("--routes", dir.resolve("missing").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("routes folder not found");
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void demoRoutesAnswerThroughThePackagedJar(String java) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(java)) || !java.startsWith("/"), java + " is not installed");
+        try (Backend app1 = Backend.start("app1")) {
+            int port = AvailablePortFinder.getNextAvailable();
+            Process gateway = new ProcessBuilder(java, "-Dgateway.host=127.0.0.1", "-Dapp1.url=" + app1.url(),
+                    "-jar", JAR.toString(), "--routes", "routes", "--port", Integer.toString(port),
+                    "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+            try {
+                awaitListening(gateway, port);
+                try (RawHttp http = new RawHttp(port)) {
+                    RawHttp.Response r = http.exchange("GET /app1/ HTTP/1.1\r\nHost: localhost");
+                    assertThat(r.status()).isEqualTo(200);
+                    assertThat(r.bodyText()).isEqualTo("app1");
+                }
+            } finally {
+                gateway.destroy();
+                gateway.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void routeThatWritesItsPortLiterallyWorks() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        try (Backend backend = Backend.start("literal")) {
+            Files.writeString(dir.resolve("literal.yaml"), """
+                    - route:
+                        id: literal
+                        from:
+                          uri: "netty-http:http://127.0.0.1:%d?matchOnUriPrefix=true"
+                          steps:
+                            - to: "%s"
+                    """.formatted(port, backend.url()), StandardCharsets.UTF_8);
+            // a file that is not *.yaml and a sub-folder (a ConfigMap mount's ..data) are not loaded
+            Files.writeString(dir.resolve("notes.txt"), "not a route");
+            Files.createDirectories(dir.resolve("..data"));
+            Files.writeString(dir.resolve("..data/broken.yaml"), "- route: [ this is not valid");
+            Process gateway = new ProcessBuilder(javas().findFirst().orElseThrow(), "-jar", JAR.toString(),
+                    "--routes", dir.toString(), "--management-port",
+                    Integer.toString(AvailablePortFinder.getNextAvailable()))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+            try {
+                awaitListening(gateway, port);
+                try (RawHttp http = new RawHttp(port)) {
+                    assertThat(http.exchange("GET /x HTTP/1.1\r\nHost: localhost").bodyText()).isEqualTo("literal");
+                }
+            } finally {
+                gateway.destroy();
+                gateway.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Waits until the gateway accepts connections, failing at once if the process died. */
+    void awaitListening(Process gateway, int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            assertThat(gateway.isAlive()).as("gateway process alive; log:%n%s",
+                    Files.exists(dir.resolve("gateway.log")) ? Files.readString(dir.resolve("gateway.log")) : "")
+                    .isTrue();
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+        throw new AssertionError("gateway did not listen on " + port + " within 60 s");
+    }
+}

@@ -1,0 +1,35 @@
+package org.camelgateway.proxy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GatewayHeaderFilterStrategyTest {
+
+    final GatewayHeaderFilterStrategy filter = new GatewayHeaderFilterStrategy();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CamelHttpUri", "cAmElHttpUri", "CAMELHTTPPATH", "camelFileName", "org.apache.camel.x",
+        "ORG.APACHE.CAMEL.X"})
+    void camelHeadersAreDroppedInBothDirectionsWhateverTheirCase(String name) {
+        assertThat(filter.applyFilterToExternalHeaders(name, "v", null)).isTrue();
+        assertThat(filter.applyFilterToCamelHeaders(name, "v", null)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+        "Upgrade", "Content-Length", "Host", "Expect"})
+    void hopByHopAndFramingHeadersAreNotWrittenOut(String name) {
+        assertThat(filter.applyFilterToCamelHeaders(name, "v", null)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Cache-Control", "Date", "Pragma", "Via", "Warning", "Set-Cookie", "Authorization",
+        "X-Request-Id", "Content-Encoding", "Location", "CamelotHeader-Not-Really"})
+    void endToEndHeadersPass(String name) {
+        boolean camelLike = name.toLowerCase().startsWith("camel");
+        assertThat(filter.applyFilterToCamelHeaders(name, "v", null)).isEqualTo(camelLike);
+        assertThat(filter.applyFilterToExternalHeaders(name, "v", null)).isEqualTo(camelLike);
+    }
+}
