@@ -5,14 +5,27 @@ import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.io.HttpClientConnectionManager;
+import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
+import org.apache.hc.core5.http.config.Registry;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.util.TimeValue;
 
 /**
- * camel-http with proxy defaults for the two options that exist only per endpoint: {@code bridgeEndpoint=true}
- * (the client's path and raw query are appended to the backend URI, and query parameters are not sent as headers)
- * and {@code throwExceptionOnFailure=false} (a backend's 4xx/5xx goes to the client as it is). A route that sets
- * either option in its URI keeps its own value.
+ * camel-http with proxy defaults that configuration cannot express:
+ * <ul>
+ * <li>{@code bridgeEndpoint=true} (the client's path and raw query are appended to the backend URI, and query
+ * parameters are not sent as headers) and {@code throwExceptionOnFailure=false} (a backend's 4xx/5xx goes to the
+ * client as it is). Both exist only per endpoint; a route that sets either in its URI keeps its own value;</li>
+ * <li>pooled connections idle for over a second are checked before reuse, and an idempotent request that still
+ * meets a connection the backend closed is resent once ({@link StaleConnectionRetry}).</li>
+ * </ul>
  */
 public class GatewayHttpComponent extends HttpComponent {
+
+    private static final TimeValue VALIDATE_AFTER_IDLE = TimeValue.ofSeconds(1);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -26,5 +39,28 @@ public class GatewayHttpComponent extends HttpComponent {
             endpoint.setThrowExceptionOnFailure(false);
         }
         return endpoint;
+    }
+
+    @Override
+    protected HttpClientBuilder createHttpClientBuilder(
+            String uri, Map<String, Object> parameters, Map<String, Object> httpClientOptions) {
+        HttpClientBuilder builder = super.createHttpClientBuilder(uri, parameters, httpClientOptions);
+        if (!isAutomaticRetriesDisabled()) {
+            builder.setRetryStrategy(StaleConnectionRetry.INSTANCE);
+        }
+        return builder;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // the per-route ConnectionConfig would also replace Camel's timeouts
+    protected HttpClientConnectionManager createConnectionManager(
+            Registry<ConnectionSocketFactory> registry, int maxTotalConnections, int connectionsPerRoute,
+            SocketConfig defaultSocketConfig) {
+        HttpClientConnectionManager manager = super.createConnectionManager(
+                registry, maxTotalConnections, connectionsPerRoute, defaultSocketConfig);
+        if (manager instanceof PoolingHttpClientConnectionManager pool) {
+            pool.setValidateAfterInactivity(VALIDATE_AFTER_IDLE);
+        }
+        return manager;
     }
 }
