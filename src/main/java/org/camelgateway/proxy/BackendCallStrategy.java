@@ -9,6 +9,7 @@ import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.processor.SendDynamicProcessor;
 import org.apache.camel.processor.SendProcessor;
+import org.apache.camel.spi.IdAware;
 import org.apache.camel.spi.InterceptStrategy;
 
 /**
@@ -26,8 +27,14 @@ public final class BackendCallStrategy implements InterceptStrategy {
     @Override
     public Processor wrapProcessorInInterceptors(
             CamelContext context, NamedNode definition, Processor target, Processor nextTarget) {
-        return isBackendCall(target) ? new BackendCall(target, executor, routeId(definition), definition.getId())
-                : target;
+        if (!isBackendCall(target)) {
+            return target;
+        }
+        if (target instanceof IdAware step && step.getId() == null) {
+            // the step id names the member in pools, metrics and logs ("orders-v1", not a URI)
+            step.setId(definition.getId());
+        }
+        return new BackendCall(target, executor, routeId(definition), definition.getId());
     }
 
     private static String routeId(NamedNode node) {

@@ -13,8 +13,11 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.camelgateway.balancer.NoBackendAvailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static org.camelgateway.proxy.Causes.find;
 
 /**
  * Turns what went wrong into the answer a client of nginx or Envoy would get: a status that says whose fault it
@@ -75,6 +78,9 @@ public final class ErrorResponses {
 
     /** Status by cause, checked most specific first: pool and executor exhaustion are ours, not the backend's. */
     static Problem classify(Throwable failure) {
+        if (find(failure, NoBackendAvailableException.class) != null) {
+            return new Problem(503, "no backend available");
+        }
         if (find(failure, RejectedExecutionException.class) != null) {
             return new Problem(503, "gateway is at its concurrency limit");
         }
@@ -93,15 +99,6 @@ public final class ErrorResponses {
             return new Problem(502, "backend connection failed");
         }
         return new Problem(500, "gateway error");
-    }
-
-    static <T extends Throwable> T find(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
     }
 
     private static String describe(Throwable t) {

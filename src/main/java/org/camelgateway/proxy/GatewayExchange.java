@@ -23,6 +23,9 @@ public final class GatewayExchange {
     /** Response header naming the route that answered, when {@code gateway.expose-route} is on. */
     public static final String ROUTE_HEADER = "X-Gateway-Route";
 
+    /** Exchange property: how many pool members a request was sent to. */
+    public static final String ATTEMPTS = "GatewayAttempts";
+
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     /**
      * Message header with the client's address for routing predicates. Its {@code Camel} prefix means a client

@@ -31,7 +31,7 @@ class DemoRoutesIT {
     @BeforeAll
     static void start() throws Exception {
         for (String name : new String[] {"app1", "app2", "app3", "search", "cart", "orders.v1", "orders.v2",
-            "checkout.primary", "checkout.standby"}) {
+            "checkout.primary", "checkout.standby", "catalog.v1", "catalog.v2"}) {
             BACKENDS.put(name, Backend.start(name));
         }
         Map<String, String> properties = new HashMap<>();
@@ -102,5 +102,40 @@ class DemoRoutesIT {
             assertThat(r.bodyText()).isEqualTo("checkout.standby");
         }
         assertThat(BACKENDS.get("checkout.standby").last().body()).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"X-Version: v2 | catalog.v2", "X-Version: v1 | catalog.v1",
+        "Cookie: theme=dark; version=v2 | catalog.v2", "Cookie: version=v1 | catalog.v1"})
+    void catalogVersionCanBePinnedByHeaderOrCookie(String header, String backend) throws Exception {
+        try (RawHttp http = new RawHttp(port)) {
+            RawHttp.Response r = http.exchange("GET /catalog/items HTTP/1.1\r\nHost: shop\r\n" + header);
+            assertThat(r.header("X-Gateway-Route")).isEqualTo("svc-catalog");
+            assertThat(r.bodyText()).isEqualTo(backend);
+        }
+    }
+
+    @Test
+    void catalogCanaryTakesExactlyOneRequestInTen() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            assertThat(get("/catalog/" + i).header("X-Gateway-Route")).isEqualTo("svc-catalog");
+        }
+        assertThat(BACKENDS.get("catalog.v1").received()).hasSize(90);
+        assertThat(BACKENDS.get("catalog.v2").received()).hasSize(10);
+    }
+
+    @Test
+    void aFailingCanaryFallsBackToStableWithoutClientErrors() throws Exception {
+        Backend canary = BACKENDS.get("catalog.v2");
+        canary.answer(r -> new Backend.Reply(503, Map.of(), "canary broken".getBytes()));
+        try {
+            for (int i = 0; i < 50; i++) {
+                RawHttp.Response r = get("/catalog/" + i);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.bodyText()).isEqualTo("catalog.v1");
+            }
+        } finally {
+            canary.answer(r -> Backend.Reply.ok("catalog.v2"));
+        }
     }
 }

@@ -10,17 +10,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A backend that answers one request per connection as if it would keep the connection alive (no
- * {@code Connection: close}), then closes it: the fault a pooled proxy meets when a backend's keep-alive timeout
- * is shorter than its own.
+ * A backend on a raw socket that closes every connection after one request: either after answering as if it
+ * would keep the connection alive (the fault a pooled proxy meets when a backend's keep-alive timeout is shorter
+ * than its own), or without answering at all (a backend that dies mid-request).
  */
 public final class ClosingBackend implements AutoCloseable {
 
     private final ServerSocket server;
+    private final boolean answer;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
 
+    /** Answers each request, then closes the connection. */
     public ClosingBackend() throws IOException {
+        this(true);
+    }
+
+    /** @param answer false: read the request, then close the connection with no response */
+    public ClosingBackend(boolean answer) throws IOException {
+        this.answer = answer;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "closing-backend");
         t.setDaemon(true);
@@ -43,8 +51,12 @@ public final class ClosingBackend implements AutoCloseable {
         while (!server.isClosed()) {
             try (Socket s = server.accept()) {
                 connections.incrementAndGet();
-                readHead(s.getInputStream());
+                int length = readHead(s.getInputStream());
+                s.getInputStream().readNBytes(length);
                 requests.incrementAndGet();
+                if (!answer) {
+                    continue;
+                }
                 OutputStream out = s.getOutputStream();
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
                         .getBytes(StandardCharsets.US_ASCII));
@@ -55,14 +67,22 @@ public final class ClosingBackend implements AutoCloseable {
         }
     }
 
-    /** Reads up to the blank line; requests sent here carry no body. */
-    private static void readHead(InputStream in) throws IOException {
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
+    /** Reads up to the blank line and returns the request's Content-Length (0 if none). */
+    private static int readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
         int c;
-        while (matched < 4 && (c = in.read()) != -1) {
-            matched = c == end[matched] ? matched + 1 : (c == '\r' ? 1 : 0);
+        while ((c = in.read()) != -1) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
         }
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return 0;
     }
 
     @Override

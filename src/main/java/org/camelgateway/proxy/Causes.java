@@ -1,0 +1,18 @@
+package org.camelgateway.proxy;
+
+/** Looks through an exception's cause chain: Camel and HttpClient wrap the I/O error that decides the status. */
+public final class Causes {
+
+    private Causes() {
+    }
+
+    /** The first throwable in {@code t}'s cause chain that is a {@code type}, or null. */
+    public static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}
