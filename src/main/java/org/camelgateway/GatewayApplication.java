@@ -3,6 +3,8 @@ package org.camelgateway;
 import org.apache.camel.main.Main;
 import org.camelgateway.config.GatewayConfiguration;
 import org.camelgateway.config.GatewayOptions;
+import org.camelgateway.config.RoutesValidator;
+import org.camelgateway.ops.GracefulDrain;
 
 /** Starts the gateway: options from the command line and environment, everything else from Camel Main. */
 public final class GatewayApplication {
@@ -24,14 +26,20 @@ public final class GatewayApplication {
             System.out.println(GatewayOptions.USAGE);
             return;
         }
+        if (options.validate() != null) {
+            System.exit(RoutesValidator.report(options.validate(), System.out, System.err));
+        }
         Main main = create(options);
+        GracefulDrain.install(main);
         main.run();
         System.exit(main.getExitCode());
     }
 
     /** A gateway ready to start, for the command line and for tests that boot the real thing in-process. */
     public static Main create(GatewayOptions options) {
-        Main main = new Main(GatewayApplication.class, GatewayConfiguration.class);
+        // no main class: Camel would package-scan org.camelgateway and build GatewayConfiguration a second time
+        Main main = new Main();
+        main.configure().addConfiguration(GatewayConfiguration.class);
         options.properties().forEach(main::addOverrideProperty);
         return main;
     }

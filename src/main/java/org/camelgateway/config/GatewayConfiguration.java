@@ -6,6 +6,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.camelgateway.ops.GatewayState;
+import org.camelgateway.ops.ManagementServer;
+import org.camelgateway.ops.RequestObserver;
 import org.camelgateway.proxy.BackendCallStrategy;
 import org.camelgateway.proxy.BackendExecutor;
 import org.camelgateway.proxy.ForwardedHeaders;
@@ -22,18 +32,34 @@ import org.camelgateway.proxy.GatewayNettyHttpComponent;
 public class GatewayConfiguration implements CamelConfiguration {
 
     private final GatewayHeaderFilterStrategy headers = new GatewayHeaderFilterStrategy();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private RequestObserver observer;
+
+    /** Found by name by camel-micrometer, and by type by the pools for their gauges. */
+    @BindToRegistry("metricsRegistry")
+    public PrometheusMeterRegistry metricsRegistry() {
+        return metrics;
+    }
+
+    private synchronized RequestObserver observer(boolean accessLog) {
+        if (observer == null) {
+            observer = new RequestObserver(metrics, accessLog);
+        }
+        return observer;
+    }
 
     @BindToRegistry("netty-http")
     public GatewayNettyHttpComponent listener(
             @PropertyInject(value = "gateway.max-body-size", defaultValue = "10485760") int maxBodySize,
-            @PropertyInject(value = "gateway.expose-route", defaultValue = "false") boolean exposeRoute) {
+            @PropertyInject(value = "gateway.expose-route", defaultValue = "false") boolean exposeRoute,
+            @PropertyInject(value = "gateway.access-log", defaultValue = "true") boolean accessLog) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
         defaults.setChunkedMaxContentLength(maxBodySize);
         GatewayNettyHttpComponent component = new GatewayNettyHttpComponent();
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
-        component.setNettyHttpBinding(new GatewayNettyHttpBinding(exposeRoute));
+        component.setNettyHttpBinding(new GatewayNettyHttpBinding(exposeRoute, observer(accessLog)));
         component.setHeaderFilterStrategy(headers);
         return component;
     }
@@ -55,15 +81,37 @@ public class GatewayConfiguration implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) {
-        int maxInFlight = Integer.parseInt(context.resolvePropertyPlaceholders("{{gateway.max-in-flight:4096}}"));
-        context.getCamelContextExtension().addInterceptStrategy(new BackendCallStrategy(new BackendExecutor(maxInFlight)));
+    public void configure(CamelContext context) throws Exception {
+        int maxInFlight = Integer.parseInt(property(context, "gateway.max-in-flight", "4096"));
+        RequestObserver requests = observer(Boolean.parseBoolean(property(context, "gateway.access-log", "true")));
+        context.getCamelContextExtension().addInterceptStrategy(
+                new BackendCallStrategy(new BackendExecutor(maxInFlight), requests));
         ForwardedHeaders forwarded = new ForwardedHeaders();
         context.addRoutePolicyFactory((ctx, routeId, route) -> forwarded);
+
+        // per-route timers and exchange counters from camel-micrometer, tagged by route id
+        MicrometerRoutePolicyFactory routeMetrics = new MicrometerRoutePolicyFactory();
+        routeMetrics.setMeterRegistry(metrics);
+        context.addRoutePolicyFactory(routeMetrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+
+        GatewayState state = new GatewayState(context);
+        context.getRegistry().bind(GatewayState.REGISTRY_NAME, state);
+        if (Boolean.parseBoolean(property(context, "gateway.management.enabled", "true"))) {
+            context.addService(new ManagementServer(property(context, "gateway.management.host", "0.0.0.0"),
+                    Integer.parseInt(property(context, "gateway.management.port", "8081")), state, metrics));
+        }
 
         // Failures are answered by the binding with a one-line log; Camel's exhausted-delivery log would add a
         // stack trace and message history per failed request.
         context.getCamelContextExtension().setErrorHandlerFactory(new DefaultErrorHandlerDefinition()
                 .logExhausted(false).logStackTrace(false));
+    }
+
+    private static String property(CamelContext context, String key, String defaultValue) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse(defaultValue);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * The command line and its environment variables, turned into the properties the gateway runs on. A flag wins
  * over its environment variable, which wins over the default.
  */
-public record GatewayOptions(boolean help, Path routes, int port, int managementPort) {
+public record GatewayOptions(boolean help, Path validate, Path routes, int port, int managementPort) {
 
     public static final String USAGE = """
             Usage: java -jar camel-gateway.jar [options]
@@ -17,6 +17,8 @@ public record GatewayOptions(boolean help, Path routes, int port, int management
               --routes DIR            folder of Camel YAML routes (*.yaml)   env GATEWAY_ROUTES           default routes
               --port N                traffic port, property gateway.port    env GATEWAY_PORT             default 8080
               --management-port N     metrics, health and probes             env GATEWAY_MANAGEMENT_PORT  default 8081
+              --validate DIR          check a routes folder without serving; exit 0 if valid, 1 with
+                                      file:line errors if not
               --help                  print this help and exit
 
             Any Camel or gateway property can also be given as a JVM system property, e.g.
@@ -34,12 +36,13 @@ public record GatewayOptions(boolean help, Path routes, int port, int management
         String port = env.getOrDefault("GATEWAY_PORT", "8080");
         String managementPort = env.getOrDefault("GATEWAY_MANAGEMENT_PORT", "8081");
         boolean help = false;
+        String validate = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--help", "-h" -> help = true;
-                case "--routes", "--port", "--management-port" -> {
+                case "--routes", "--port", "--management-port", "--validate" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -51,6 +54,7 @@ public record GatewayOptions(boolean help, Path routes, int port, int management
                     switch (name) {
                         case "--routes" -> routes = value;
                         case "--port" -> port = value;
+                        case "--validate" -> validate = value;
                         default -> managementPort = value;
                     }
                 }
@@ -58,13 +62,21 @@ public record GatewayOptions(boolean help, Path routes, int port, int management
             }
         }
         if (help) {
-            return new GatewayOptions(true, Path.of(routes), 0, 0);
+            return new GatewayOptions(true, null, Path.of(routes), 0, 0);
+        }
+        if (validate != null) {
+            Path dir = Path.of(validate).toAbsolutePath().normalize();
+            if (!Files.isDirectory(dir)) {
+                throw new UsageException("routes folder not found: " + dir);
+            }
+            return new GatewayOptions(false, dir, dir, 0, 0);
         }
         Path routesDir = Path.of(routes).toAbsolutePath().normalize();
         if (!Files.isDirectory(routesDir)) {
             throw new UsageException("routes folder not found: " + routesDir);
         }
-        return new GatewayOptions(false, routesDir, port("--port", port), port("--management-port", managementPort));
+        return new GatewayOptions(false, null, routesDir, port("--port", port),
+                port("--management-port", managementPort));
     }
 
     private static int port(String flag, String value) throws UsageException {

@@ -10,6 +10,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.camelgateway.ops.RequestObserver;
 
 /**
  * One call to a backend through camel-http.
@@ -26,12 +27,14 @@ final class BackendCall extends AsyncProcessorSupport {
 
     private final AsyncProcessor target;
     private final Executor executor;
+    private final RequestObserver observer;
     private final String routeId;
     private final String stepId;
 
-    BackendCall(Processor target, Executor executor, String routeId, String stepId) {
+    BackendCall(Processor target, Executor executor, RequestObserver observer, String routeId, String stepId) {
         this.target = AsyncProcessorConverterHelper.convert(target);
         this.executor = executor;
+        this.observer = observer;
         this.routeId = routeId;
         this.stepId = stepId;
     }
@@ -42,7 +45,11 @@ final class BackendCall extends AsyncProcessorSupport {
         exchange.setProperty(GatewayExchange.BACKEND_STEP, stepId);
         try {
             prepareBody(exchange.getIn());
-            executor.execute(() -> target.process(exchange, doneSync -> callback.done(false)));
+            executor.execute(() -> target.process(exchange, doneSync -> {
+                observer.backendAnswered(routeId, stepId, exchange.getException() != null ? 0
+                        : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class));
+                callback.done(false);
+            }));
             return false;
         } catch (RuntimeException e) {
             // RejectedExecutionException when at the limit: answered 503

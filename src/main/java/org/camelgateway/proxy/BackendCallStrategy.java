@@ -11,6 +11,7 @@ import org.apache.camel.processor.SendDynamicProcessor;
 import org.apache.camel.processor.SendProcessor;
 import org.apache.camel.spi.IdAware;
 import org.apache.camel.spi.InterceptStrategy;
+import org.camelgateway.ops.RequestObserver;
 
 /**
  * Finds every backend call in every route ({@code to} or {@code toD} with an http(s) URI, inside a load
@@ -19,9 +20,11 @@ import org.apache.camel.spi.InterceptStrategy;
 public final class BackendCallStrategy implements InterceptStrategy {
 
     private final Executor executor;
+    private final RequestObserver observer;
 
-    public BackendCallStrategy(Executor executor) {
+    public BackendCallStrategy(Executor executor, RequestObserver observer) {
         this.executor = executor;
+        this.observer = observer;
     }
 
     @Override
@@ -30,11 +33,16 @@ public final class BackendCallStrategy implements InterceptStrategy {
         if (!isBackendCall(target)) {
             return target;
         }
+        // the step id names the member in pools, metrics and logs ("orders-v1"); without one, the endpoint does
+        String member = definition.getId() != null ? definition.getId() : endpointOf(target);
         if (target instanceof IdAware step && step.getId() == null) {
-            // the step id names the member in pools, metrics and logs ("orders-v1", not a URI)
-            step.setId(definition.getId());
+            step.setId(member);
         }
-        return new BackendCall(target, executor, routeId(definition), definition.getId());
+        return new BackendCall(target, executor, observer, routeId(definition), member);
+    }
+
+    private static String endpointOf(Processor p) {
+        return p instanceof SendProcessor send ? send.getEndpoint().getEndpointUri() : ((SendDynamicProcessor) p).getUri();
     }
 
     private static String routeId(NamedNode node) {
@@ -43,7 +51,7 @@ public final class BackendCallStrategy implements InterceptStrategy {
                 return route.getRouteId();
             }
         }
-        return null;
+        return "unknown";
     }
 
     static boolean isBackendCall(Processor p) {

@@ -11,6 +11,8 @@ public final class GatewayExchange {
     public static final String REQUEST_BODY = "GatewayRequestBody";
     /** Exchange property: the client's method, kept apart from headers that a route or backend may replace. */
     public static final String REQUEST_METHOD = "GatewayRequestMethod";
+    /** Exchange property: the size of the request body as received. */
+    public static final String REQUEST_BYTES = "GatewayRequestBytes";
     /** Exchange property: the request's headers as routing began, so none of them is echoed to the client. */
     public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
     /** Exchange property: the request id. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -17,6 +18,7 @@ import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.camelgateway.ops.RequestObserver;
 
 /**
  * Maps between Netty's HTTP messages and Camel's for the listener, so that any route a user writes proxies
@@ -32,16 +34,23 @@ import org.apache.camel.component.netty.http.NettyHttpConstants;
 public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
 
     private final boolean exposeRoute;
+    private final RequestObserver observer;
 
-    /** @param exposeRoute add {@code X-Gateway-Route} with the id of the route that answered (for tests, debugging) */
-    public GatewayNettyHttpBinding(boolean exposeRoute) {
+    /**
+     * @param exposeRoute add {@code X-Gateway-Route} with the id of the route that answered (for tests, debugging)
+     * @param observer    sees every request and its final status (metrics, access log)
+     */
+    public GatewayNettyHttpBinding(boolean exposeRoute, RequestObserver observer) {
         super(new GatewayHeaderFilterStrategy());
         this.exposeRoute = exposeRoute;
+        this.observer = observer;
     }
 
     @Override
     public Message toCamelMessage(FullHttpRequest request, Exchange exchange, NettyHttpConfiguration configuration)
             throws Exception {
+        observer.requestStarted(exchange);
+        exchange.setProperty(GatewayExchange.REQUEST_BYTES, request.content().readableBytes());
         Message answer = super.toCamelMessage(request, exchange, configuration);
         // identity of the untouched request body: if it is still the response body, no route answered
         exchange.setProperty(GatewayExchange.REQUEST_BODY, answer.getBody());
@@ -127,6 +136,9 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         String backendLength = cleanResponseHeaders(exchange, message);
         HttpResponse response = super.toNettyResponse(message, configuration);
         fixFraming(exchange, response, backendLength);
+        observer.requestAnswered(exchange, response.status().code(),
+                exchange.getProperty(GatewayExchange.REQUEST_BYTES, 0, Integer.class),
+                response instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
         return response;
     }
 

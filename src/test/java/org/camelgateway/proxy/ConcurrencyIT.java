@@ -34,7 +34,7 @@ class ConcurrencyIT {
         try (Backend backend = Backend.start("barrier").answer(r -> {
             allArrived.countDown();
             try {
-                return allArrived.await(30, TimeUnit.SECONDS)
+                return allArrived.await(60, TimeUnit.SECONDS)
                         ? Reply.ok("together") : new Reply(500, Map.of(), "alone".getBytes());
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
@@ -45,10 +45,10 @@ class ConcurrencyIT {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int i = 0; i < IN_FLIGHT; i++) {
                 responses.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/plain/" + i)))
-                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+                        .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString()));
             }
             for (CompletableFuture<HttpResponse<String>> r : responses) {
-                HttpResponse<String> response = r.get(90, TimeUnit.SECONDS);
+                HttpResponse<String> response = r.get(120, TimeUnit.SECONDS);
                 assertThat(response.statusCode()).isEqualTo(200);
                 assertThat(response.body()).isEqualTo("together");
             }

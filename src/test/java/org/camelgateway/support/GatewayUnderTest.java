@@ -14,10 +14,12 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     private final Main main;
     private final int port;
+    private final int managementPort;
 
-    private GatewayUnderTest(Main main, int port) {
+    private GatewayUnderTest(Main main, int port, int managementPort) {
         this.main = main;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /**
@@ -38,11 +40,15 @@ public final class GatewayUnderTest implements AutoCloseable {
         Main main = GatewayApplication.create(options);
         properties.forEach(main::addOverrideProperty);
         main.start();
-        return new GatewayUnderTest(main, port);
+        return new GatewayUnderTest(main, port, management);
     }
 
     public int port() {
         return port;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     public String url(String path) {
