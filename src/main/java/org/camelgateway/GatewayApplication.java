@@ -31,7 +31,13 @@ public final class GatewayApplication {
         }
         Main main = create(options);
         GracefulDrain.install(main);
-        main.run();
+        try {
+            main.run();
+        } catch (Exception e) {
+            // e.g. the port is taken: Netty's threads would otherwise keep a gateway with no routes alive
+            System.err.println("camel-gateway: failed to start: " + e.getMessage());
+            System.exit(1);
+        }
         System.exit(main.getExitCode());
     }
 

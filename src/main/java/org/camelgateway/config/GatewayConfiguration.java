@@ -1,5 +1,7 @@
 package org.camelgateway.config;
 
+import java.time.Duration;
+
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -13,6 +15,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.camelgateway.edge.EdgeSettings;
+import org.camelgateway.edge.TrustedProxies;
 import org.camelgateway.ops.GatewayState;
 import org.camelgateway.ops.ManagementServer;
 import org.camelgateway.ops.RequestObserver;
@@ -52,10 +56,18 @@ public class GatewayConfiguration implements CamelConfiguration {
     public GatewayNettyHttpComponent listener(
             @PropertyInject(value = "gateway.max-body-size", defaultValue = "10485760") int maxBodySize,
             @PropertyInject(value = "gateway.expose-route", defaultValue = "false") boolean exposeRoute,
-            @PropertyInject(value = "gateway.access-log", defaultValue = "true") boolean accessLog) {
+            @PropertyInject(value = "gateway.access-log", defaultValue = "true") boolean accessLog,
+            @PropertyInject(value = "gateway.max-header-size", defaultValue = "8192") int maxHeaderSize,
+            @PropertyInject(value = "gateway.max-request-line", defaultValue = "8192") int maxRequestLine,
+            @PropertyInject(value = "gateway.header-timeout", defaultValue = "10000") long headerTimeout,
+            @PropertyInject(value = "gateway.idle-timeout", defaultValue = "75000") long idleTimeout,
+            @PropertyInject(value = "gateway.max-connections", defaultValue = "10000") int maxConnections) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
         defaults.setChunkedMaxContentLength(maxBodySize);
-        GatewayNettyHttpComponent component = new GatewayNettyHttpComponent();
+        defaults.setMaxHeaderSize(maxHeaderSize);
+        defaults.setMaxInitialLineLength(maxRequestLine);
+        GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new EdgeSettings(
+                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections));
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
@@ -86,7 +98,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         RequestObserver requests = observer(Boolean.parseBoolean(property(context, "gateway.access-log", "true")));
         context.getCamelContextExtension().addInterceptStrategy(
                 new BackendCallStrategy(new BackendExecutor(maxInFlight), requests));
-        ForwardedHeaders forwarded = new ForwardedHeaders();
+        ForwardedHeaders forwarded = new ForwardedHeaders(
+                TrustedProxies.parse(property(context, "gateway.trusted-proxies", "")));
         context.addRoutePolicyFactory((ctx, routeId, route) -> forwarded);
 
         // per-route timers and exchange counters from camel-micrometer, tagged by route id

@@ -85,9 +85,9 @@ public final class RequestObserver {
         StringBuilder b = new StringBuilder(256).append('{');
         field(b, "time", Instant.now().toString()).append(',');
         field(b, "requestId", GatewayExchange.requestId(exchange)).append(',');
-        field(b, "client", exchange.getIn().getHeader(GatewayExchange.CLIENT_IP_HEADER, String.class)).append(',');
+        field(b, "client", exchange.getProperty(GatewayExchange.CLIENT_IP, String.class)).append(',');
         field(b, "method", exchange.getProperty(GatewayExchange.REQUEST_METHOD, String.class)).append(',');
-        field(b, "path", exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class)).append(',');
+        field(b, "path", exchange.getProperty(GatewayExchange.REQUEST_PATH, String.class)).append(',');
         b.append("\"status\":").append(status).append(',');
         field(b, "route", route).append(',');
         field(b, "member", exchange.getProperty(GatewayExchange.BACKEND_STEP, String.class)).append(',');

@@ -14,6 +14,7 @@ import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.camelgateway.balancer.NoBackendAvailableException;
+import org.camelgateway.edge.RateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,12 @@ public final class ErrorResponses {
                 m.setHeader(h.getKey(), h.getValue());
             }
             m.setBody(backendStatus.getResponseBody());
+            return m;
+        }
+        RateLimitedException limited = find(failure, RateLimitedException.class);
+        if (limited != null) {
+            Message m = problem(exchange, 429, "rate limit exceeded");
+            m.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
             return m;
         }
         Problem problem = classify(failure);
@@ -109,7 +116,7 @@ public final class ErrorResponses {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    static String title(int status) {
+    public static String title(int status) {
         return switch (status) {
             case 400 -> "Bad Request";
             case 404 -> "Not Found";
@@ -118,6 +125,7 @@ public final class ErrorResponses {
             case 414 -> "URI Too Long";
             case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
             case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             case 504 -> "Gateway Timeout";

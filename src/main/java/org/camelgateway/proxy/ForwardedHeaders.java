@@ -10,16 +10,25 @@ import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.util.CaseInsensitiveMap;
+import org.camelgateway.edge.TrustedProxies;
 
 /**
  * Adds what a backend needs to know about the original request, as nginx's usual {@code proxy_set_header}
  * lines do: {@code X-Forwarded-For} (appended), {@code -Proto}, {@code -Host} (the client's Host) and
- * {@code -Port}, and an {@code X-Request-Id} when the client sent none.
+ * {@code -Port}, and an {@code X-Request-Id} when the client sent none. It also settles the client's address
+ * (the socket peer, or the first untrusted hop of {@code X-Forwarded-For} behind trusted proxies) for routing
+ * predicates and the access log.
  *
  * <p>A route policy because it must run for every route a user writes, once per request, after the listener has
  * set the socket addresses and before the first step can route on them.
  */
 public final class ForwardedHeaders extends RoutePolicySupport {
+
+    private final TrustedProxies trusted;
+
+    public ForwardedHeaders(TrustedProxies trusted) {
+        this.trusted = trusted;
+    }
 
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
@@ -29,20 +38,19 @@ public final class ForwardedHeaders extends RoutePolicySupport {
         }
         InetSocketAddress peer = in.getHeader(NettyConstants.NETTY_REMOTE_ADDRESS, InetSocketAddress.class);
         InetSocketAddress local = in.getHeader(NettyConstants.NETTY_LOCAL_ADDRESS, InetSocketAddress.class);
-        if (peer != null) {
-            String client = peer.getAddress().getHostAddress();
-            in.setHeader(GatewayExchange.CLIENT_IP_HEADER, client);
-            String forwardedFor = in.getHeader("X-Forwarded-For", String.class);
-            in.setHeader("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        String peerAddress = peer != null ? peer.getAddress().getHostAddress() : null;
+        String forwardedFor = in.getHeader("X-Forwarded-For", String.class);
+        String client = trusted.clientAddress(peerAddress, forwardedFor);
+        in.setHeader(GatewayExchange.CLIENT_IP_HEADER, client);
+        exchange.setProperty(GatewayExchange.CLIENT_IP, client);
+        if (peerAddress != null) {
+            in.setHeader("X-Forwarded-For", forwardedFor == null ? peerAddress : forwardedFor + ", " + peerAddress);
         }
-        in.setHeader("X-Forwarded-Proto", in.getHeader(Exchange.HTTP_SCHEME, "http", String.class));
-        String host = in.getHeader("Host", String.class);
-        if (host != null) {
-            in.setHeader("X-Forwarded-Host", host);
-        }
-        if (local != null) {
-            in.setHeader("X-Forwarded-Port", Integer.toString(local.getPort()));
-        }
+        // a trusted proxy in front already described the original request; anyone else's claims are replaced
+        boolean keep = trusted.isTrusted(peerAddress);
+        setUnlessKept(in, keep, "X-Forwarded-Proto", in.getHeader(Exchange.HTTP_SCHEME, "http", String.class));
+        setUnlessKept(in, keep, "X-Forwarded-Host", in.getHeader("Host", String.class));
+        setUnlessKept(in, keep, "X-Forwarded-Port", local != null ? Integer.toString(local.getPort()) : null);
 
         String id = in.getHeader(GatewayExchange.REQUEST_ID_HEADER, String.class);
         if (!GatewayExchange.isAcceptableRequestId(id)) {
@@ -52,5 +60,11 @@ public final class ForwardedHeaders extends RoutePolicySupport {
         exchange.setProperty(GatewayExchange.REQUEST_ID, id);
         Map<String, Object> snapshot = new CaseInsensitiveMap(in.getHeaders());
         exchange.setProperty(GatewayExchange.REQUEST_HEADERS, snapshot);
+    }
+
+    private static void setUnlessKept(Message in, boolean keep, String name, String value) {
+        if (value != null && !(keep && in.getHeader(name) != null)) {
+            in.setHeader(name, value);
+        }
     }
 }

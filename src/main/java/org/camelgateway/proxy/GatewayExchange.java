@@ -15,6 +15,10 @@ public final class GatewayExchange {
     public static final String REQUEST_BYTES = "GatewayRequestBytes";
     /** Exchange property: the request's headers as routing began, so none of them is echoed to the client. */
     public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
+    /** Exchange property: the client's address (see ForwardedHeaders), kept for the access log. */
+    public static final String CLIENT_IP = "GatewayClientIp";
+    /** Exchange property: the request's raw path as routed. */
+    public static final String REQUEST_PATH = "GatewayRequestPath";
     /** Exchange property: the request id. */
     public static final String REQUEST_ID = "GatewayRequestId";
     /** Exchange property: the id of the route that made the last backend call. */

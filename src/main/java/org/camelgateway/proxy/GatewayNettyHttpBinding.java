@@ -70,6 +70,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
                 + target.rawPath());
         headers.put(NettyHttpConstants.HTTP_URI, target.decodedPath());
         headers.put(NettyHttpConstants.HTTP_PATH, stripContextPath(configuration, target.rawPath()));
+        exchange.setProperty(GatewayExchange.REQUEST_PATH, target.rawPath());
         if (target.rawQuery() != null) {
             headers.put(NettyHttpConstants.HTTP_QUERY, target.decodedQuery());
             headers.put(NettyHttpConstants.HTTP_RAW_QUERY, target.rawQuery());

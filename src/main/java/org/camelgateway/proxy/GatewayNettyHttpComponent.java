@@ -9,6 +9,7 @@ import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.apache.camel.support.service.ServiceHelper;
+import org.camelgateway.edge.EdgeSettings;
 
 /**
  * The netty-http component with what configuration alone cannot give it:
@@ -24,6 +25,11 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     public static final String ROUTED_METHODS = "GET,HEAD,POST,PUT,DELETE,PATCH,OPTIONS";
 
     private final Map<String, HttpServerBootstrapFactory> listeners = new ConcurrentHashMap<>();
+    private final EdgeSettings edge;
+
+    public GatewayNettyHttpComponent(EdgeSettings edge) {
+        this.edge = edge;
+    }
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -39,7 +45,7 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
         return listeners.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             HttpServerBootstrapFactory factory = new HttpServerBootstrapFactory(
                     getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
-            factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer));
+            factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer, edge));
             return factory;
         });
     }

@@ -1,30 +1,55 @@
 package org.camelgateway.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import org.apache.camel.component.netty.NettyConsumer;
 import org.apache.camel.component.netty.ServerInitializerFactory;
 import org.apache.camel.component.netty.http.HttpServerInitializerFactory;
+import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
+import org.camelgateway.edge.ConnectionGate;
+import org.camelgateway.edge.EdgeGuard;
+import org.camelgateway.edge.EdgeSettings;
+import org.camelgateway.edge.StrictRequestDecoder;
 
 /**
- * The listener's Netty pipeline: Camel's, with the body aggregator replaced by one that answers 413 with a body.
- * {@link GatewayNettyHttpComponent} builds every listener with it.
+ * The listener's Netty pipeline: Camel's, with the edge protections around it. {@link GatewayNettyHttpComponent}
+ * builds every listener with it.
+ * <ul>
+ * <li>first, {@link ConnectionGate}: connection cap, header and idle timeouts, on raw bytes;</li>
+ * <li>{@link StrictRequestDecoder}: strict line parsing (a bare CR or LF is refused, not guessed at);</li>
+ * <li>after the encoder, {@link EdgeGuard}: answers malformed, oversized and smuggling-shaped heads and
+ * normalizes the target before Camel routes it;</li>
+ * <li>the body aggregator answers 413 with a body ({@link BodyLimitAggregator}).</li>
+ * </ul>
  */
 public class GatewayServerInitializerFactory extends HttpServerInitializerFactory {
 
-    public GatewayServerInitializerFactory(NettyHttpConsumer consumer) {
+    private final EdgeSettings edge;
+
+    public GatewayServerInitializerFactory(NettyHttpConsumer consumer, EdgeSettings edge) {
         super(consumer);
+        this.edge = edge;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new GatewayServerInitializerFactory((NettyHttpConsumer) consumer);
+        return new GatewayServerInitializerFactory((NettyHttpConsumer) consumer, edge);
     }
 
     @Override
     protected void initChannel(Channel ch) throws Exception {
         super.initChannel(ch);
-        ch.pipeline().replace("aggregator", "aggregator",
-                new BodyLimitAggregator(configuration.getChunkedMaxContentLength()));
+        NettyHttpConfiguration config = configuration;
+        // a client's FIN after its request must not cost it the response (ConnectionGate closes after answering)
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ChannelPipeline pipeline = ch.pipeline();
+        pipeline.replace("decoder", "decoder", new StrictRequestDecoder(config.getMaxInitialLineLength(),
+                config.getMaxHeaderSize(), config.getMaxChunkSize()));
+        ConnectionGate gate = new ConnectionGate(edge);
+        pipeline.addFirst("connection-gate", gate);
+        pipeline.addAfter("encoder", "edge-guard", new EdgeGuard(gate));
+        pipeline.replace("aggregator", "aggregator", new BodyLimitAggregator(config.getChunkedMaxContentLength()));
     }
 }

@@ -16,19 +16,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClosingBackend implements AutoCloseable {
 
+    private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
+            .getBytes(StandardCharsets.US_ASCII);
+
     private final ServerSocket server;
-    private final boolean answer;
+    private final byte[] reply;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
 
     /** Answers each request, then closes the connection. */
     public ClosingBackend() throws IOException {
-        this(true);
+        this(OK);
     }
 
     /** @param answer false: read the request, then close the connection with no response */
     public ClosingBackend(boolean answer) throws IOException {
-        this.answer = answer;
+        this(answer ? OK : null);
+    }
+
+    /** Writes {@code reply} (any bytes, valid HTTP or not) to each request, then closes the connection. */
+    public ClosingBackend(byte[] reply) throws IOException {
+        this.reply = reply;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::acceptLoop, "closing-backend");
         t.setDaemon(true);
@@ -54,12 +62,11 @@ public final class ClosingBackend implements AutoCloseable {
                 int length = readHead(s.getInputStream());
                 s.getInputStream().readNBytes(length);
                 requests.incrementAndGet();
-                if (!answer) {
+                if (reply == null) {
                     continue;
                 }
                 OutputStream out = s.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
-                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(reply);
                 out.flush();
             } catch (IOException e) {
                 // closed by the test, or the client went away

@@ -1,0 +1,147 @@
+package org.camelgateway.edge;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.camelgateway.proxy.ErrorResponses;
+import org.camelgateway.proxy.GatewayExchange;
+
+/**
+ * First in each connection's pipeline, on raw bytes: caps open connections, gives a client a fixed time to finish
+ * its request head once it started one (slowloris: 408, then close), and closes keep-alive connections that stay
+ * idle (nginx's client_header_timeout and keepalive_timeout). {@link EdgeGuard} tells it when a head is complete
+ * and when a response has been written.
+ */
+public final class ConnectionGate extends ChannelDuplexHandler {
+
+    private final EdgeSettings settings;
+    private boolean counted;
+    private boolean awaitingHead = true;
+    private ScheduledFuture<?> timer;
+    private boolean headTimerRunning;
+    private boolean readingBody;
+    private boolean inputClosed;
+
+    public ConnectionGate(EdgeSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        counted = true;
+        if (settings.openConnections().incrementAndGet() > settings.maxConnections()) {
+            writeRaw(ctx, 503, "the gateway is at its connection limit");
+            return;
+        }
+        scheduleIdleClose(ctx);
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (counted) {
+            settings.openConnections().decrementAndGet();
+            counted = false;
+        }
+        cancel();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (awaitingHead && !headTimerRunning && msg instanceof ByteBuf buf && buf.isReadable()) {
+            cancel();
+            headTimerRunning = true;
+            timer = ctx.executor().schedule(() -> {
+                if (awaitingHead && ctx.channel().isActive()) {
+                    writeRaw(ctx, 408, "request head not received in time");
+                }
+            }, settings.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    /**
+     * The client half-closed its side (sent FIN after its request, as some clients do). An unfinished head or body
+     * can never complete (400); a request in progress is answered, then the connection closed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            if (awaitingHead && !headTimerRunning) {
+                ctx.close();
+                return;
+            }
+            // the rest of the head or body can never come
+            if (awaitingHead) {
+                writeRaw(ctx, 400, "request head incomplete");
+                return;
+            }
+            if (readingBody) {
+                writeRaw(ctx, 400, "request body incomplete");
+                return;
+            }
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** The head of the current request is complete: its body and the backend may take as long as they need. */
+    void headReceived() {
+        awaitingHead = false;
+        headTimerRunning = false;
+        readingBody = true;
+        cancel();
+    }
+
+    /** The current request's body is complete: it is the gateway's turn to answer. */
+    void bodyReceived() {
+        readingBody = false;
+    }
+
+    /** The response to the current request is written: the connection is idle until the next request starts. */
+    void responseWritten(ChannelHandlerContext ctx) {
+        awaitingHead = true;
+        headTimerRunning = false;
+        if (inputClosed) {
+            ctx.close();
+        } else {
+            scheduleIdleClose(ctx);
+        }
+    }
+
+    private void scheduleIdleClose(ChannelHandlerContext ctx) {
+        cancel();
+        timer = ctx.executor().schedule(() -> {
+            if (awaitingHead && !headTimerRunning) {
+                ctx.close();
+            }
+        }, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** A whole response as bytes: this handler sits before the HTTP encoder. */
+    private static void writeRaw(ChannelHandlerContext ctx, int status, String detail) {
+        String id = GatewayExchange.newRequestId();
+        byte[] body = ErrorResponses.problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + " " + ErrorResponses.title(status) + "\r\n"
+                + "Content-Type: application/problem+json\r\nContent-Length: " + body.length + "\r\n"
+                + "X-Request-Id: " + id + "\r\nConnection: close\r\n\r\n";
+        ByteBuf out = Unpooled.buffer(head.length() + body.length);
+        out.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+}
