@@ -1,7 +1,9 @@
 package org.camelgateway.proxy;
 
 import java.net.InetSocketAddress;
-import java.util.Map;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -9,7 +11,6 @@ import org.apache.camel.Route;
 import org.apache.camel.component.netty.NettyConstants;
 import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.support.RoutePolicySupport;
-import org.apache.camel.util.CaseInsensitiveMap;
 import org.camelgateway.edge.TrustedProxies;
 
 /**
@@ -58,8 +59,9 @@ public final class ForwardedHeaders extends RoutePolicySupport {
             in.setHeader(GatewayExchange.REQUEST_ID_HEADER, id);
         }
         exchange.setProperty(GatewayExchange.REQUEST_ID, id);
-        Map<String, Object> snapshot = new CaseInsensitiveMap(in.getHeaders());
-        exchange.setProperty(GatewayExchange.REQUEST_HEADERS, snapshot);
+        Set<Object> values = Collections.newSetFromMap(new IdentityHashMap<>());
+        values.addAll(in.getHeaders().values());
+        exchange.setProperty(GatewayExchange.REQUEST_HEADERS, values);
     }
 
     private static void setUnlessKept(Message in, boolean keep, String name, String value) {

@@ -13,7 +13,10 @@ public final class GatewayExchange {
     public static final String REQUEST_METHOD = "GatewayRequestMethod";
     /** Exchange property: the size of the request body as received. */
     public static final String REQUEST_BYTES = "GatewayRequestBytes";
-    /** Exchange property: the request's headers as routing began, so none of them is echoed to the client. */
+    /**
+     * Exchange property: the values of the request's headers as routing began (an identity set), so that none of
+     * them is echoed to the client.
+     */
     public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
     /** Exchange property: the client's address (see ForwardedHeaders), kept for the access log. */
     public static final String CLIENT_IP = "GatewayClientIp";
@@ -55,8 +58,20 @@ public final class GatewayExchange {
     /** 128 random bits in hex; ThreadLocalRandom because SecureRandom contends under load and ids are not secrets. */
     public static String newRequestId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return String.format("%016x%016x", r.nextLong(), r.nextLong());
+        char[] id = new char[32];
+        hex(r.nextLong(), id, 0);
+        hex(r.nextLong(), id, 16);
+        return new String(id);
     }
+
+    private static void hex(long v, char[] out, int offset) {
+        for (int i = 15; i >= 0; i--) {
+            out[offset + i] = HEX[(int) (v & 0xf)];
+            v >>>= 4;
+        }
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** A client-supplied id is kept only if it is short and plain, so it is safe in logs and JSON. */
     public static boolean isAcceptableRequestId(String id) {

@@ -157,14 +157,16 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
     private String cleanResponseHeaders(Exchange exchange, Message message) {
         Map<String, Object> headers = message.getHeaders();
         @SuppressWarnings("unchecked")
-        Map<String, Object> requestHeaders = exchange.getProperty(GatewayExchange.REQUEST_HEADERS, Map.class);
+        Set<Object> requestValues = exchange.getProperty(GatewayExchange.REQUEST_HEADERS, Set.class);
         Set<String> hopByHop = connectionScoped(connectionValues(headers.get("Connection")));
         Object length = headers.get(Exchange.CONTENT_LENGTH);
 
         for (Iterator<Map.Entry<String, Object>> it = headers.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, Object> header = it.next();
             String lower = header.getKey().toLowerCase(Locale.ROOT);
-            boolean echoed = requestHeaders != null && requestHeaders.get(header.getKey()) == header.getValue();
+            // Camel's own headers (the response code among them) never reach the client and are not echoes
+            boolean echoed = requestValues != null && !GatewayHeaderFilterStrategy.isCamelInternal(lower)
+                    && requestValues.contains(header.getValue());
             if (echoed || hopByHop.contains(lower) || "content-length".equals(lower)) {
                 it.remove();
             }
