@@ -15,6 +15,10 @@ import javax.management.StandardMBean;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
@@ -221,6 +225,36 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
         members = List.copyOf(list);
         budget = new RetryBudget(retryBudgetPercent, retryBudgetMinPerSecond);
         registerMBean();
+        registerMeters();
+    }
+
+    /** The pool's state as Prometheus series, tagged by pool and member names only. */
+    private void registerMeters() {
+        MeterRegistry registry = camelContext == null ? null
+                : camelContext.getRegistry().findSingleByType(MeterRegistry.class);
+        if (registry == null) {
+            return;
+        }
+        String pool = getName();
+        for (PoolMember m : members) {
+            Tags tags = Tags.of("pool", pool, "member", m.name);
+            Gauge.builder("gateway.pool.member.up", m, member -> "up".equals(member.health(System.nanoTime())) ? 1 : 0)
+                    .description("1 while the member is in rotation (not ejected, drained or breaker-open)")
+                    .tags(tags).register(registry);
+            Gauge.builder("gateway.pool.member.weight", m, member -> member.weight).tags(tags).register(registry);
+            Gauge.builder("gateway.pool.member.breaker.open", m,
+                    member -> member.breaker.getState() == CircuitBreaker.State.OPEN ? 1 : 0)
+                    .tags(tags).register(registry);
+            FunctionCounter.builder("gateway.pool.member.ejections", m, member -> member.ejections.get())
+                    .description("Passive-health ejections of the member").tags(tags).register(registry);
+            FunctionCounter.builder("gateway.pool.member.failures", m, member -> member.failures.get())
+                    .tags(tags).register(registry);
+        }
+        FunctionCounter.builder("gateway.pool.retries", retries, AtomicLong::get)
+                .description("Requests sent to another member after a failed attempt (failovers)")
+                .tags("pool", pool).register(registry);
+        FunctionCounter.builder("gateway.pool.retries.denied", this, p -> p.getRetriesDenied())
+                .description("Retries the retry budget refused").tags("pool", pool).register(registry);
     }
 
     @Override

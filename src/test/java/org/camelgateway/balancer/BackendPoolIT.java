@@ -202,6 +202,14 @@ class BackendPoolIT {
         assertThat(b.received()).hasSize(2);
         assertThat(pool.getHealth()).containsExactly("up", "ejected");
         assertThat(pool.getEjections()).containsExactly(0, 1);
+        try (RawHttp management = new RawHttp(gateway.managementPort())) {
+            String metrics = management.exchange("GET /metrics HTTP/1.1\r\nHost: x").bodyText();
+            assertThat(metrics)
+                    .contains("gateway_pool_member_ejections_total{member=\"h-b\",pool=\"health\"} 1.0")
+                    .contains("gateway_pool_member_up{member=\"h-b\",pool=\"health\"} 0.0")
+                    .contains("gateway_pool_member_up{member=\"h-a\",pool=\"health\"} 1.0")
+                    .contains("gateway_pool_retries_total{pool=\"health\"} 2.0");
+        }
         b.reset();
         for (int i = 0; i < 10; i++) {
             assertThat(get("/health/ejected-" + i).bodyText()).isEqualTo("a");
