@@ -17,6 +17,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.apache.camel.AsyncCallback;
@@ -67,6 +68,8 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
     private RetryBudget budget;
     private final AtomicLong retries = new AtomicLong();
     private ObjectName objectName;
+    private MeterRegistry meterRegistry;
+    private final List<Meter> meters = new ArrayList<>();
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
@@ -235,31 +238,37 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
         if (registry == null) {
             return;
         }
+        meterRegistry = registry;
         String pool = getName();
         for (PoolMember m : members) {
             Tags tags = Tags.of("pool", pool, "member", m.name);
-            Gauge.builder("gateway.pool.member.up", m, member -> "up".equals(member.health(System.nanoTime())) ? 1 : 0)
+            meters.add(Gauge.builder("gateway.pool.member.up", m, member -> "up".equals(member.health(System.nanoTime())) ? 1 : 0)
                     .description("1 while the member is in rotation (not ejected, drained or breaker-open)")
-                    .tags(tags).register(registry);
-            Gauge.builder("gateway.pool.member.weight", m, member -> member.weight).tags(tags).register(registry);
-            Gauge.builder("gateway.pool.member.breaker.open", m,
+                    .tags(tags).register(registry));
+            meters.add(Gauge.builder("gateway.pool.member.weight", m, member -> member.weight).tags(tags).register(registry));
+            meters.add(Gauge.builder("gateway.pool.member.breaker.open", m,
                     member -> member.breaker.getState() == CircuitBreaker.State.OPEN ? 1 : 0)
-                    .tags(tags).register(registry);
-            FunctionCounter.builder("gateway.pool.member.ejections", m, member -> member.ejections.get())
-                    .description("Passive-health ejections of the member").tags(tags).register(registry);
-            FunctionCounter.builder("gateway.pool.member.failures", m, member -> member.failures.get())
-                    .tags(tags).register(registry);
+                    .tags(tags).register(registry));
+            meters.add(FunctionCounter.builder("gateway.pool.member.ejections", m, member -> member.ejections.get())
+                    .description("Passive-health ejections of the member").tags(tags).register(registry));
+            meters.add(FunctionCounter.builder("gateway.pool.member.failures", m, member -> member.failures.get())
+                    .tags(tags).register(registry));
         }
-        FunctionCounter.builder("gateway.pool.retries", retries, AtomicLong::get)
+        meters.add(FunctionCounter.builder("gateway.pool.retries", retries, AtomicLong::get)
                 .description("Requests sent to another member after a failed attempt (failovers)")
-                .tags("pool", pool).register(registry);
-        FunctionCounter.builder("gateway.pool.retries.denied", this, p -> p.getRetriesDenied())
-                .description("Retries the retry budget refused").tags("pool", pool).register(registry);
+                .tags("pool", pool).register(registry));
+        meters.add(FunctionCounter.builder("gateway.pool.retries.denied", this, p -> p.getRetriesDenied())
+                .description("Retries the retry budget refused").tags("pool", pool).register(registry));
     }
 
     @Override
     protected void doStop() throws Exception {
         unregisterMBean();
+        // a reload builds a new pool under the same name: its series must not stay bound to this one
+        if (meterRegistry != null) {
+            meters.forEach(meterRegistry::remove);
+            meters.clear();
+        }
         super.doStop();
     }
 

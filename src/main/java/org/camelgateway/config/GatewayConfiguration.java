@@ -1,5 +1,6 @@
 package org.camelgateway.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.apache.camel.BindToRegistry;
@@ -21,7 +22,9 @@ import org.camelgateway.edge.EdgeSettings;
 import org.camelgateway.edge.TrustedProxies;
 import org.camelgateway.ops.GatewayState;
 import org.camelgateway.ops.ManagementServer;
+import org.camelgateway.ops.ReloadGate;
 import org.camelgateway.ops.RequestObserver;
+import org.camelgateway.ops.RoutesReloader;
 import org.camelgateway.proxy.BackendCallStrategy;
 import org.camelgateway.proxy.BackendExecutor;
 import org.camelgateway.proxy.ForwardedHeaders;
@@ -40,6 +43,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     private final GatewayHeaderFilterStrategy headers = new GatewayHeaderFilterStrategy();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private RequestObserver observer;
+    private final ReloadGate reloadGate = new ReloadGate();
 
     /** Found by name by camel-micrometer, and by type by the pools for their gauges. */
     @BindToRegistry("metricsRegistry")
@@ -71,7 +75,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         defaults.setMaxInitialLineLength(maxRequestLine);
         defaults.setUsingExecutorService(!onEventLoop);
         GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new EdgeSettings(
-                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections));
+                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections, reloadGate));
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
@@ -131,6 +135,11 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         GatewayState state = new GatewayState(context);
         context.getRegistry().bind(GatewayState.REGISTRY_NAME, state);
+        String routes = property(context, "gateway.routes", "");
+        if (Boolean.parseBoolean(property(context, "gateway.reload.enabled", "true")) && !routes.isEmpty()) {
+            context.addService(new RoutesReloader(context, Path.of(routes), reloadGate,
+                    Long.parseLong(property(context, "gateway.reload.debounce", "500")), metrics));
+        }
         if (Boolean.parseBoolean(property(context, "gateway.management.enabled", "true"))) {
             context.addService(new ManagementServer(property(context, "gateway.management.host", "0.0.0.0"),
                     Integer.parseInt(property(context, "gateway.management.port", "8081")), state, metrics));

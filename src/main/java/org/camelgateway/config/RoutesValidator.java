@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +38,14 @@ public final class RoutesValidator {
 
     /** Returns the problems found; empty when the folder is valid. */
     public static List<String> validate(Path dir) throws IOException {
+        return validate(dir, new Properties());
+    }
+
+    /**
+     * As {@link #validate(Path)}, with the properties a running gateway resolves placeholders from, so that a
+     * reload is judged against the values it will really run with.
+     */
+    public static List<String> validate(Path dir, Properties properties) throws IOException {
         List<Path> files = routeFiles(dir);
         List<String> problems = new ArrayList<>();
         if (files.isEmpty()) {
@@ -54,12 +63,12 @@ public final class RoutesValidator {
             }
         }
         if (problems.isEmpty()) {
-            buildAll(dir, problems);
+            buildAll(dir, properties, problems);
         }
         return problems;
     }
 
-    private static void buildAll(Path dir, List<String> problems) {
+    private static void buildAll(Path dir, Properties properties, List<String> problems) {
         GatewayOptions options;
         try {
             options = GatewayOptions.parse(new String[] {"--routes", dir.toString(), "--port", "0",
@@ -69,10 +78,20 @@ public final class RoutesValidator {
             return;
         }
         Main main = GatewayApplication.create(options);
+        properties.forEach((k, v) -> {
+            String key = k.toString();
+            if (!key.equals("gateway.port") && !key.equals("gateway.management.port") && !key.equals("gateway.routes")
+                    && !key.equals("camel.main.routesIncludePattern")) {
+                main.addOverrideProperty(key, v.toString());
+            }
+        });
         // build every route, start none: no port is bound
         main.addOverrideProperty("camel.main.autoStartup", "false");
         main.addOverrideProperty("camel.main.sourceLocationEnabled", "true");
         main.addOverrideProperty("gateway.management.enabled", "false");
+        main.addOverrideProperty("gateway.reload.enabled", "false");
+        // a second context named gateway must not register MBeans beside the live one
+        main.addOverrideProperty("camel.main.jmxEnabled", "false");
         try {
             main.start();
         } catch (Exception e) {
@@ -105,7 +124,8 @@ public final class RoutesValidator {
         return null;
     }
 
-    static List<Path> routeFiles(Path dir) throws IOException {
+    /** The route files of a folder: *.yaml directly in it (links followed), in name order. */
+    public static List<Path> routeFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".yaml") && Files.isRegularFile(p))
                     .sorted().toList();

@@ -2,7 +2,9 @@ package org.camelgateway.edge;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,6 +27,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import org.camelgateway.ops.ReloadGate;
 import org.camelgateway.proxy.ErrorResponses;
 import org.camelgateway.proxy.GatewayExchange;
 import org.camelgateway.proxy.RequestTarget;
@@ -51,14 +54,40 @@ public final class EdgeGuard extends ChannelDuplexHandler {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9a-z-]+");
 
     private final ConnectionGate gate;
+    private final ReloadGate reload;
+    private final Deque<Object> held = new ArrayDeque<>();
     private boolean rejected;
 
-    public EdgeGuard(ConnectionGate gate) {
+    public EdgeGuard(ConnectionGate gate, ReloadGate reload) {
         this.gate = gate;
+        this.reload = reload;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        // while routes are being swapped, messages wait here, in order, and go on once the new routes are up
+        if (!held.isEmpty() || (msg instanceof HttpRequest && reload.isHolding())) {
+            held.add(msg);
+            if (held.size() == 1 && !reload.park(ctx, () -> drainHeld(ctx))) {
+                drainHeld(ctx);
+            }
+            return;
+        }
+        guard(ctx, msg);
+    }
+
+    private void drainHeld(ChannelHandlerContext ctx) {
+        while (!held.isEmpty()) {
+            Object next = held.poll();
+            try {
+                guard(ctx, next);
+            } catch (Exception e) {
+                ctx.fireExceptionCaught(e);
+            }
+        }
+    }
+
+    private void guard(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (rejected) {
             ReferenceCountUtil.release(msg); // the rest of a refused request, or what followed it
             return;
@@ -78,6 +107,12 @@ public final class EdgeGuard extends ChannelDuplexHandler {
             gate.bodyReceived();
         }
         super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.camelgateway.edge.EdgeSettings;
  * <li>every method a gateway proxies is routed. Without {@code httpMethodRestrict} Camel answers OPTIONS itself
  * and the route never sees it; TRACE and CONNECT stay refused with 405, as nginx does;</li>
  * <li>the listener's pipeline is the gateway's ({@link GatewayServerInitializerFactory}). Camel builds the
- * pipeline of a shared HTTP port with a hard-wired factory that ignores {@code serverInitializerFactory}.</li>
+ * pipeline of a shared HTTP port with a hard-wired factory that ignores {@code serverInitializerFactory};</li>
+ * <li>the port stays bound while a reload swaps the routes (see {@code RoutesReloader}).</li>
  * </ul>
  */
 public class GatewayNettyHttpComponent extends NettyHttpComponent {
@@ -44,10 +45,23 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     protected HttpServerBootstrapFactory getOrCreateHttpNettyServerBootstrapFactory(NettyHttpConsumer consumer) {
         return listeners.computeIfAbsent(consumer.getConfiguration().getAddress(), address -> {
             HttpServerBootstrapFactory factory = new HttpServerBootstrapFactory(
-                    getMultiplexChannelHandler(consumer.getConfiguration().getPort()));
+                    getMultiplexChannelHandler(consumer.getConfiguration().getPort())) {
+                @Override
+                public void stop() {
+                    // during a reload the old routes' consumers leave before the new ones arrive: keep the port
+                    if (!edge.reloadGate().isHolding()) {
+                        super.stop();
+                    }
+                }
+            };
             factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer, edge));
             return factory;
         });
+    }
+
+    /** After a reload: a port no route listens on any more is closed. */
+    public void stopUnusedListeners() {
+        listeners.values().forEach(HttpServerBootstrapFactory::stop);
     }
 
     @Override

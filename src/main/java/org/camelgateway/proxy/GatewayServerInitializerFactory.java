@@ -49,7 +49,7 @@ public class GatewayServerInitializerFactory extends HttpServerInitializerFactor
                 config.getMaxHeaderSize(), config.getMaxChunkSize()));
         ConnectionGate gate = new ConnectionGate(edge);
         pipeline.addFirst("connection-gate", gate);
-        pipeline.addAfter("encoder", "edge-guard", new EdgeGuard(gate));
+        pipeline.addAfter("encoder", "edge-guard", new EdgeGuard(gate, edge.reloadGate()));
         pipeline.replace("aggregator", "aggregator", new BodyLimitAggregator(config.getChunkedMaxContentLength()));
     }
 }
