@@ -1,6 +1,7 @@
 package org.camelgateway.ops;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -15,6 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * serving. A valid set is swapped while {@link ReloadGate} holds new requests at the edge and the listener's port
  * stays bound; in-flight requests finish on the old routes.
  */
-public final class RoutesReloader extends ServiceSupport {
+public final class RoutesReloader extends ServiceSupport implements RoutesReloadMBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutesReloader.class);
 
@@ -52,6 +57,7 @@ public final class RoutesReloader extends ServiceSupport {
     private volatile String fingerprint;
     private volatile String lastError = "";
     private WatchService watcher;
+    private ObjectName objectName;
     private Thread thread;
 
     public RoutesReloader(CamelContext context, Path dir, ReloadGate gate, long debounceMillis, MeterRegistry metrics) {
@@ -64,12 +70,33 @@ public final class RoutesReloader extends ServiceSupport {
         this.failures = Counter.builder("gateway.reloads").tag("result", "failure").register(metrics);
     }
 
-    public String lastError() {
+    @Override
+    public String getRoutesFolder() {
+        return dir.toString();
+    }
+
+    @Override
+    public long getSuccesses() {
+        return (long) successes.count();
+    }
+
+    @Override
+    public long getFailures() {
+        return (long) failures.count();
+    }
+
+    @Override
+    public String getLastError() {
         return lastError;
     }
 
     @Override
-    protected void doStart() throws IOException {
+    public boolean reload() {
+        return reloadIfChanged();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
         fingerprint = fingerprint();
         watcher = FileSystems.getDefault().newWatchService();
         dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
@@ -77,13 +104,22 @@ public final class RoutesReloader extends ServiceSupport {
         thread = new Thread(this::watch, "gateway-routes-reload");
         thread.setDaemon(true);
         thread.start();
+        objectName = new ObjectName("org.apache.camel:context=" + context.getName() + ",type=reload,name=\"routes\"");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        if (!server.isRegistered(objectName)) {
+            server.registerMBean(new StandardMBean(this, RoutesReloadMBean.class), objectName);
+        }
         LOG.info("Watching {} for route changes", dir);
     }
 
     @Override
-    protected void doStop() throws IOException {
+    protected void doStop() throws Exception {
         if (watcher != null) {
             watcher.close();
+        }
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        if (objectName != null && server.isRegistered(objectName)) {
+            server.unregisterMBean(objectName);
         }
     }
 

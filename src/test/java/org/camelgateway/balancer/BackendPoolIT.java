@@ -227,6 +227,22 @@ class BackendPoolIT {
     }
 
     @Test
+    void whenEveryMemberIsEjectedTheyAreTriedAnyway() throws Exception {
+        a.answer(r -> new Reply(503, Map.of(), "sick".getBytes()));
+        b.answer(r -> new Reply(503, Map.of(), "sick".getBytes()));
+        for (int i = 0; i < 2; i++) {
+            get("/health/" + i);
+        }
+        assertThat(pool("health").getHealth()).containsExactly("ejected", "ejected");
+        // nobody is in rotation, yet requests still go to the members rather than failing at the gateway
+        a.answer(r -> Reply.ok("a"));
+        b.answer(r -> Reply.ok("b"));
+        RawHttp.Response r = get("/health/all-out");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.bodyText()).isIn("a", "b");
+    }
+
+    @Test
     void aMembersBreakerOpensThenHalfOpensThenCloses() throws Exception {
         a.answer(r -> new Reply(503, Map.of(), "sick".getBytes()));
         BackendPoolMBean pool = pool("breaker");

@@ -343,7 +343,7 @@ class EdgeHardeningIT {
             "GET /admin/%2e%2e/public HTTP/1.1\r\nHost: x\r\nCookie: a=b\r\n\r\n"};
         Random random = new Random(20261126L);
         int served = 0;
-        for (int i = 0; i < 2000; i++) {
+        for (int i = 0; i < 3000; i++) {
             byte[] bytes = mutate(seeds[i % seeds.length].getBytes(StandardCharsets.ISO_8859_1), random);
             String response;
             try {

@@ -325,7 +325,7 @@ class KubernetesManifestsIT {
     }
 
     @Test
-    void jmxPortOpensRemoteJmxOnThatOnePort() throws Exception {
+    void remoteJmxShowsRouteCountersAndAPoolsState() throws Exception {
         int port = freePort();
         int jmxPort = freePort();
         Map<String, String> env = containerEnv();
@@ -342,6 +342,16 @@ class KubernetesManifestsIT {
                 // camel.main.name = gateway in application.properties
                 assertThat(mbeans.queryNames(new ObjectName("org.apache.camel:context=gateway,type=context,*"),
                         null)).isNotEmpty();
+                // a request through svc-app1 (its demo backend is not running here: 502) shows in its counters
+                HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/app1/x")).build(), HttpResponse.BodyHandlers.discarding());
+                ObjectName app1 = new ObjectName("org.apache.camel:context=gateway,type=routes,name=\"svc-app1\"");
+                assertThat((Long) mbeans.getAttribute(app1, "ExchangesTotal")).isEqualTo(1L);
+                ObjectName checkout = new ObjectName("org.apache.camel:context=gateway,type=pools,name=\"checkout\"");
+                assertThat((String[]) mbeans.getAttribute(checkout, "Members"))
+                        .containsExactly("checkout-primary", "checkout-standby");
+                assertThat((int[]) mbeans.getAttribute(checkout, "Weights")).containsExactly(1, 0);
+                assertThat((String[]) mbeans.getAttribute(checkout, "Health")).containsExactly("up", "up");
             }
         } finally {
             stop(gateway);

@@ -1,6 +1,7 @@
 package org.camelgateway.ops;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,6 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+
+import javax.management.JMX;
+import javax.management.ObjectName;
 
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.GatewayUnderTest;
@@ -126,6 +130,11 @@ class ReloadIT {
                 }
                 assertThat(metrics(gateway)).contains("gateway_reloads_total{result=\"failure\"} 1.0")
                         .contains("gateway_reloads_total{result=\"success\"} 1.0");
+                RoutesReloadMBean status = JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+                        new ObjectName("org.apache.camel:context=gateway,type=reload,name=\"routes\""),
+                        RoutesReloadMBean.class);
+                assertThat(status.getFailures()).isEqualTo(1);
+                assertThat(status.getLastError()).contains("broken.yaml:3");
                 int before = load.requests;
                 TimeUnit.MILLISECONDS.sleep(300);
                 assertThat(load.requests).as("still serving").isGreaterThan(before);
