@@ -1,7 +1,6 @@
 package org.camelgateway.edge;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,18 +9,13 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -29,7 +23,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import org.camelgateway.ops.ReloadGate;
 import org.camelgateway.proxy.ErrorResponses;
-import org.camelgateway.proxy.GatewayExchange;
 import org.camelgateway.proxy.RequestTarget;
 
 /**
@@ -200,18 +193,7 @@ public final class EdgeGuard extends ChannelDuplexHandler {
     }
 
     private static void reject(ChannelHandlerContext ctx, HttpRequest request, int status, String detail) {
-        String id = request.headers().get(GatewayExchange.REQUEST_ID_HEADER);
-        if (!GatewayExchange.isAcceptableRequestId(id)) {
-            id = GatewayExchange.newRequestId();
-        }
-        byte[] body = ErrorResponses.problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(GatewayExchange.REQUEST_ID_HEADER, id);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(ErrorResponses.closingProblem(request, status, detail))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 }

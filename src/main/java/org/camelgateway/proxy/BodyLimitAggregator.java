@@ -1,20 +1,12 @@
 package org.camelgateway.proxy;
 
-import java.nio.charset.StandardCharsets;
-
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * Netty's aggregator with a real answer when a request body is over the limit: 413 with a problem body and the
@@ -46,19 +38,7 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     }
 
     private FullHttpResponse tooLarge(HttpMessage request) {
-        String id = request.headers().get(GatewayExchange.REQUEST_ID_HEADER);
-        if (!GatewayExchange.isAcceptableRequestId(id)) {
-            id = GatewayExchange.newRequestId();
-        }
-        byte[] body = ErrorResponses.problemJson(413, "request body is over the limit of " + maxContentLength()
-                + " bytes", id).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(
-                HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(GatewayExchange.REQUEST_ID_HEADER, id);
-        return response;
+        return ErrorResponses.closingProblem(request, 413,
+                "request body is over the limit of " + maxContentLength() + " bytes");
     }
 }

@@ -1,12 +1,21 @@
 package org.camelgateway.proxy;
 
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -66,6 +75,26 @@ public final class ErrorResponses {
         m.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
         m.setBody(problemJson(status, detail, GatewayExchange.requestId(exchange)));
         return m;
+    }
+
+    /**
+     * A whole problem response for the Netty pipeline, where a request is answered before Camel sees it; the
+     * connection is to be closed after it. The client's request id is kept if it sent an acceptable one.
+     */
+    public static FullHttpResponse closingProblem(HttpMessage request, int status, String detail) {
+        String id = request.headers().get(GatewayExchange.REQUEST_ID_HEADER);
+        if (!GatewayExchange.isAcceptableRequestId(id)) {
+            id = GatewayExchange.newRequestId();
+        }
+        byte[] body = problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .set(GatewayExchange.REQUEST_ID_HEADER, id);
+        return response;
     }
 
     public static String problemJson(int status, String detail, String requestId) {
