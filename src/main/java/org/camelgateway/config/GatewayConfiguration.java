@@ -8,7 +8,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
-import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -144,11 +143,6 @@ public class GatewayConfiguration implements CamelConfiguration {
             context.addService(new ManagementServer(property(context, "gateway.management.host", "0.0.0.0"),
                     Integer.parseInt(property(context, "gateway.management.port", "8081")), state, metrics));
         }
-
-        // Failures are answered by the binding with a one-line log; Camel's exhausted-delivery log would add a
-        // stack trace and message history per failed request.
-        context.getCamelContextExtension().setErrorHandlerFactory(new DefaultErrorHandlerDefinition()
-                .logExhausted(false).logStackTrace(false));
     }
 
     private static String property(CamelContext context, String key, String defaultValue) {
