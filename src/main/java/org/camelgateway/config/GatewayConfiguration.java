@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -73,6 +74,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         defaults.setMaxHeaderSize(maxHeaderSize);
         defaults.setMaxInitialLineLength(maxRequestLine);
         defaults.setUsingExecutorService(!onEventLoop);
+        // a client that resets its connection before its response is written is the client's doing (nginx logs it
+        // at info); Camel would log each one at WARN with a stack trace
+        defaults.setServerExceptionCaughtLogLevel(LoggingLevel.DEBUG);
         GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new EdgeSettings(
                 Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections, reloadGate));
         component.setConfiguration(defaults);
