@@ -30,6 +30,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.processor.SendProcessor;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.support.ExchangeHelper;
+import org.apache.hc.core5.http.Method;
 import org.camelgateway.proxy.GatewayExchange;
 
 /**
@@ -140,10 +141,8 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
 
     static boolean isIdempotent(Exchange exchange) {
         String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
-        return method == null || switch (method) {
-            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
-            default -> exchange.getIn().getHeader("Idempotency-Key") != null;
-        };
+        return method == null || Method.isIdempotent(method)
+                || exchange.getIn().getHeader("Idempotency-Key") != null;
     }
 
     private int attemptLimit() {

@@ -22,6 +22,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.camelgateway.GatewayApplication;
+import org.camelgateway.proxy.Causes;
 
 /**
  * {@code --validate DIR}: checks a routes folder as the gateway would load it, without serving, and reports each
@@ -143,10 +144,7 @@ public final class RoutesValidator {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         return message.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> a + " " + b).orElse("");
     }

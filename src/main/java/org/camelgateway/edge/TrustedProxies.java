@@ -32,10 +32,6 @@ public final class TrustedProxies {
         return new TrustedProxies(List.copyOf(cidrs));
     }
 
-    public boolean isEmpty() {
-        return cidrs.isEmpty();
-    }
-
     public boolean isTrusted(String address) {
         if (cidrs.isEmpty() || address == null) {
             return false;

@@ -34,10 +34,6 @@ public final class GatewayState {
         return !context.isStopped() || draining;
     }
 
-    public boolean isDraining() {
-        return draining;
-    }
-
     public void startDraining() {
         draining = true;
     }

@@ -25,14 +25,12 @@ public final class BackendExecutor implements java.util.concurrent.Executor, Aut
 
     private final ExecutorService delegate;
     private final Semaphore permits;
-    private final boolean virtual;
 
     public BackendExecutor(int maxInFlight) {
         this.permits = new Semaphore(maxInFlight);
         ExecutorService v = virtualThreadPerTask();
-        this.virtual = v != null;
         this.delegate = v != null ? v : platformPool(maxInFlight);
-        LOG.info("Backend calls run on {} threads, at most {} at once", virtual ? "virtual" : "platform", maxInFlight);
+        LOG.info("Backend calls run on {} threads, at most {} at once", v != null ? "virtual" : "platform", maxInFlight);
     }
 
     @Override
@@ -52,10 +50,6 @@ public final class BackendExecutor implements java.util.concurrent.Executor, Aut
             permits.release();
             throw e;
         }
-    }
-
-    public boolean isVirtual() {
-        return virtual;
     }
 
     @Override

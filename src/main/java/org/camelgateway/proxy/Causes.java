@@ -15,4 +15,13 @@ public final class Causes {
         }
         return null;
     }
+
+    /** The last throwable of the cause chain: the one whose message says what actually happened. */
+    public static Throwable root(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
 }

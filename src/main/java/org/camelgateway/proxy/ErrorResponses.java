@@ -82,10 +82,7 @@ public final class ErrorResponses {
      * connection is to be closed after it. The client's request id is kept if it sent an acceptable one.
      */
     public static FullHttpResponse closingProblem(HttpMessage request, int status, String detail) {
-        String id = request.headers().get(GatewayExchange.REQUEST_ID_HEADER);
-        if (!GatewayExchange.isAcceptableRequestId(id)) {
-            id = GatewayExchange.newRequestId();
-        }
+        String id = GatewayExchange.requestIdFrom(request.headers().get(GatewayExchange.REQUEST_ID_HEADER));
         byte[] body = problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
@@ -138,10 +135,7 @@ public final class ErrorResponses {
     }
 
     private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(t);
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 

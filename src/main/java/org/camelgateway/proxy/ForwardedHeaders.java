@@ -53,11 +53,8 @@ public final class ForwardedHeaders extends RoutePolicySupport {
         setUnlessKept(in, keep, "X-Forwarded-Host", in.getHeader("Host", String.class));
         setUnlessKept(in, keep, "X-Forwarded-Port", local != null ? Integer.toString(local.getPort()) : null);
 
-        String id = in.getHeader(GatewayExchange.REQUEST_ID_HEADER, String.class);
-        if (!GatewayExchange.isAcceptableRequestId(id)) {
-            id = GatewayExchange.newRequestId();
-            in.setHeader(GatewayExchange.REQUEST_ID_HEADER, id);
-        }
+        String id = GatewayExchange.requestIdFrom(in.getHeader(GatewayExchange.REQUEST_ID_HEADER, String.class));
+        in.setHeader(GatewayExchange.REQUEST_ID_HEADER, id);
         exchange.setProperty(GatewayExchange.REQUEST_ID, id);
         Set<Object> values = Collections.newSetFromMap(new IdentityHashMap<>());
         values.addAll(in.getHeaders().values());

@@ -73,8 +73,13 @@ public final class GatewayExchange {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** The client's request id if it sent an acceptable one, else a new one. */
+    public static String requestIdFrom(String clientValue) {
+        return isAcceptableRequestId(clientValue) ? clientValue : newRequestId();
+    }
+
     /** A client-supplied id is kept only if it is short and plain, so it is safe in logs and JSON. */
-    public static boolean isAcceptableRequestId(String id) {
+    static boolean isAcceptableRequestId(String id) {
         if (id == null || id.isEmpty() || id.length() > 128) {
             return false;
         }
