@@ -68,7 +68,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             @PropertyInject(value = "gateway.header-timeout", defaultValue = "10000") long headerTimeout,
             @PropertyInject(value = "gateway.idle-timeout", defaultValue = "75000") long idleTimeout,
             @PropertyInject(value = "gateway.max-connections", defaultValue = "10000") int maxConnections,
-            @PropertyInject(value = "gateway.route-on-event-loop", defaultValue = "false") boolean onEventLoop) {
+            @PropertyInject(value = "gateway.route-on-event-loop", defaultValue = "false") boolean onEventLoop,
+            @PropertyInject(value = "gateway.send-timeout", defaultValue = "60000") long sendTimeout) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
         defaults.setChunkedMaxContentLength(maxBodySize);
         defaults.setMaxHeaderSize(maxHeaderSize);
@@ -77,12 +78,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         // a client that resets its connection before its response is written is the client's doing (nginx logs it
         // at info); Camel would log each one at WARN with a stack trace
         defaults.setServerExceptionCaughtLogLevel(LoggingLevel.DEBUG);
+        // the binding returns no response when it has relayed a streamed body itself: nothing to log or close then
+        defaults.setDisconnectOnNoReply(false);
+        defaults.setNoReplyLogLevel(LoggingLevel.TRACE);
         GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new EdgeSettings(
                 Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections, reloadGate));
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
-        component.setNettyHttpBinding(new GatewayNettyHttpBinding(exposeRoute, observer(accessLog)));
+        component.setNettyHttpBinding(new GatewayNettyHttpBinding(exposeRoute, observer(accessLog),
+                Duration.ofMillis(sendTimeout)));
         component.setHeaderFilterStrategy(headers);
         return component;
     }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 
+import io.netty.channel.ChannelHandlerContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Route;
@@ -59,6 +60,11 @@ public final class ForwardedHeaders extends RoutePolicySupport {
         Set<Object> values = Collections.newSetFromMap(new IdentityHashMap<>());
         values.addAll(in.getHeaders().values());
         exchange.setProperty(GatewayExchange.REQUEST_HEADERS, values);
+        // kept here, at the start, because a route may remove every header before its backend call
+        ChannelHandlerContext ctx = in.getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, ChannelHandlerContext.class);
+        if (ctx != null) {
+            exchange.setProperty(GatewayExchange.CHANNEL, ctx.channel());
+        }
     }
 
     private static void setUnlessKept(Message in, boolean keep, String name, String value) {

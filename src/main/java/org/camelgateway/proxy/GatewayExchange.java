@@ -24,6 +24,8 @@ public final class GatewayExchange {
     public static final String REQUEST_PATH = "GatewayRequestPath";
     /** Exchange property: the request id. */
     public static final String REQUEST_ID = "GatewayRequestId";
+    /** Exchange property: the client's Netty channel, to which a large response body is relayed as it streams. */
+    public static final String CHANNEL = "GatewayChannel";
     /** Exchange property: the id of the route that made the last backend call. */
     public static final String BACKEND_ROUTE = "GatewayBackendRoute";
     /** Exchange property: the id of the last backend step ({@code to} with an {@code id}). */

@@ -18,7 +18,8 @@ import org.apache.hc.core5.util.TimeValue;
  * <ul>
  * <li>{@code bridgeEndpoint=true} (the client's path and raw query are appended to the backend URI, and query
  * parameters are not sent as headers) and {@code throwExceptionOnFailure=false} (a backend's 4xx/5xx goes to the
- * client as it is). Both exist only per endpoint; a route that sets either in its URI keeps its own value;</li>
+ * client as it is) and {@code disableStreamCache=true} (large response bodies stream through instead of being
+ * held in memory). They exist only per endpoint; a route that sets one in its URI keeps its own value;</li>
  * <li>pooled connections idle for over a second are checked before reuse, and an idempotent request that still
  * meets a connection the backend closed is resent once ({@link StaleConnectionRetry}).</li>
  * </ul>
@@ -31,12 +32,18 @@ public class GatewayHttpComponent extends HttpComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         boolean bridgeGiven = parameters.containsKey("bridgeEndpoint");
         boolean throwGiven = parameters.containsKey("throwExceptionOnFailure");
+        boolean cacheGiven = parameters.containsKey("disableStreamCache");
         HttpEndpoint endpoint = (HttpEndpoint) super.createEndpoint(uri, remaining, parameters);
         if (!bridgeGiven) {
             endpoint.setBridgeEndpoint(true);
         }
         if (!throwGiven) {
             endpoint.setThrowExceptionOnFailure(false);
+        }
+        if (!cacheGiven) {
+            // the response body stays HttpClient's stream and is relayed as it arrives (ResponseStreamer); a
+            // route step that reads it first gets it cached by Camel's stream caching as usual
+            endpoint.setDisableStreamCache(true);
         }
         return endpoint;
     }

@@ -1,5 +1,8 @@
 package org.camelgateway.proxy;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -7,12 +10,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
@@ -35,15 +42,18 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
 
     private final boolean exposeRoute;
     private final RequestObserver observer;
+    private final Duration sendTimeout;
 
     /**
      * @param exposeRoute add {@code X-Gateway-Route} with the id of the route that answered (for tests, debugging)
      * @param observer    sees every request and its final status (metrics, access log)
+     * @param sendTimeout how long a client may take to accept more of a relayed body before it is cut off
      */
-    public GatewayNettyHttpBinding(boolean exposeRoute, RequestObserver observer) {
+    public GatewayNettyHttpBinding(boolean exposeRoute, RequestObserver observer, Duration sendTimeout) {
         super(new GatewayHeaderFilterStrategy());
         this.exposeRoute = exposeRoute;
         this.observer = observer;
+        this.sendTimeout = sendTimeout;
     }
 
     @Override
@@ -135,10 +145,44 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             message = ErrorResponses.notFound(exchange);
         }
         String backendLength = cleanResponseHeaders(exchange, message);
+        ResponseStreamer streamer = null;
+        if (ResponseStreamer.isLive(message.getBody())) {
+            Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
+            long length = backendLength != null ? Long.parseLong(backendLength.trim()) : -1;
+            try {
+                InputStream in = message.getBody(InputStream.class);
+                if (channel == null || channel.eventLoop().inEventLoop()
+                        || length >= 0 && length <= ResponseStreamer.WHOLE_LIMIT) {
+                    message.setBody(length >= 0 && length <= ResponseStreamer.WHOLE_LIMIT
+                            ? ResponseStreamer.readWhole(in, (int) length, ByteBufAllocator.DEFAULT) : in.readAllBytes());
+                    backendLength = null;
+                } else {
+                    streamer = ResponseStreamer.open(in);
+                    message.setBody(streamer == null ? new byte[0] : null);
+                }
+            } catch (IOException e) {
+                // nothing has been written yet: answered like any other backend failure
+                exchange.setException(e);
+                message = ErrorResponses.fromFailure(exchange, e);
+                backendLength = null;
+            }
+        }
         HttpResponse response = super.toNettyResponse(message, configuration);
         fixFraming(exchange, response, backendLength);
-        observer.requestAnswered(exchange, response.status().code(),
-                exchange.getProperty(GatewayExchange.REQUEST_BYTES, 0, Integer.class),
+        int requestBytes = exchange.getProperty(GatewayExchange.REQUEST_BYTES, 0, Integer.class);
+        if (streamer != null) {
+            HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
+            ReferenceCountUtil.release(response);
+            head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (backendLength != null) {
+                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength.trim());
+            }
+            long relayed = streamer.relay(exchange.getProperty(GatewayExchange.CHANNEL, Channel.class), head, sendTimeout);
+            observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
+            // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
+            return null;
+        }
+        observer.requestAnswered(exchange, response.status().code(), requestBytes,
                 response instanceof FullHttpResponse full ? full.content().readableBytes() : -1);
         return response;
     }
