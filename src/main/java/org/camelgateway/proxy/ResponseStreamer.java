@@ -102,7 +102,8 @@ final class ResponseStreamer {
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         long relayed = 0;
-        channel.write(head);
+        // waiting for the chunk before the last one keeps one chunk in flight while the next is read
+        ChannelFuture previous = channel.write(head);
         try {
             int n = firstLength;
             while (n >= 0) {
@@ -110,9 +111,10 @@ final class ResponseStreamer {
                     relayed += n;
                     ByteBuf chunk = channel.alloc().buffer(n).writeBytes(buffer, 0, n);
                     ChannelFuture written = channel.writeAndFlush(new DefaultHttpContent(chunk));
-                    if (!channel.isWritable() && !written.awaitUninterruptibly(sendTimeout.toMillis())) {
+                    if (!channel.isWritable() && !previous.awaitUninterruptibly(sendTimeout.toMillis())) {
                         throw new IOException("client did not read within " + sendTimeout.toMillis() + " ms");
                     }
+                    previous = written;
                     if (!channel.isActive()) {
                         throw new IOException("client closed the connection");
                     }
