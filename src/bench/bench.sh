@@ -13,7 +13,8 @@
 # Environment: JAVA (default java), GATEWAY_JAVA_OPTS (JVM options of the gateway, split at spaces; they come
 # after the script's own -D options, so e.g. -Dgateway.access-log=true overrides), GATEWAY_JAR (default
 # target/camel-gateway.jar; a relative path is taken from the project root), NGINX (default nginx, then /usr/sbin/nginx), BENCH_PORT_BASE (first port tried,
-# default 18400; ports in use are skipped), SLOW_DELAY_MS (default 50), BENCH_KEEP=1 keeps the work folder
+# default 18400; ports in use are skipped), SLOW_DELAY_MS (default 50), BENCH_CDS=0 (start the gateway without a
+# class-data archive), BENCH_KEEP=1 keeps the work folder
 # (configs, logs, wrk reports), which is otherwise kept only when the run fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -269,6 +270,15 @@ nginx_start_ms=$(( $(now_ms) - start ))
 # a copy, so a "mvn package" during the run cannot change the jar under the running JVM
 cp "$GATEWAY_JAR" "$work/camel-gateway.jar"
 jar_info="built $(date -r "$GATEWAY_JAR" '+%F %T'), sha256 $(sha256sum "$work/camel-gateway.jar" | cut -c1-12)"
+# The class-data archive as the build writes it (pom.xml, class-data-archive), for the copy: an archive is bound to
+# the jar's path. BENCH_CDS=0 measures start-up without one.
+cds_opts=()
+if [[ ${BENCH_CDS:-1} == 1 ]]; then
+  "$JAVA" -XX:ArchiveClassesAtExit="$work/camel-gateway.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+    -jar "$work/camel-gateway.jar" --validate routes >"$work/cds.log" 2>&1
+  cds_opts=(-XX:SharedArchiveFile="$work/camel-gateway.jsa")
+  jar_info+=", class-data archive"
+fi
 start=$(now_ms)
 # The management port binds 0.0.0.0 by default; this run stays on loopback. The access log is off as nginx's
 # is: the table compares proxying, not log writing. No load balancer is in front, so nothing to drain at the end.
@@ -276,7 +286,7 @@ start=$(now_ms)
   -Dbench.fast.url="http://127.0.0.1:$fast_a_port" \
   -Dbench.fast2.url="http://127.0.0.1:$fast_b_port" \
   -Dbench.slow.url="http://127.0.0.1:$slow_port" \
-  "${gateway_opts[@]}" -jar "$work/camel-gateway.jar" --routes src/bench/routes --port "$gateway_port" \
+  "${cds_opts[@]}" "${gateway_opts[@]}" -jar "$work/camel-gateway.jar" --routes src/bench/routes --port "$gateway_port" \
   --management-port "$management_port" >"$work/gateway.log" 2>&1 &
 gateway_pid=$!
 pids+=("$gateway_pid")

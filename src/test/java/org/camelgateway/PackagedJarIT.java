@@ -38,7 +38,10 @@ class PackagedJarIT {
     }
 
     Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javas().findFirst().orElseThrow(), "-jar", JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(javas().findFirst().orElseThrow()));
+        if (!List.of(args).contains("-jar")) {
+            cmd.addAll(List.of("-jar", JAR.toString()));
+        }
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out").toFile())
                 .redirectError(dir.resolve("err").toFile()).start();
@@ -52,6 +55,15 @@ class PackagedJarIT {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: java -jar camel-gateway.jar", "--routes DIR", "--port N",
                 "--management-port N", "GATEWAY_ROUTES");
+    }
+
+    @Test
+    void classDataArchiveFromTheBuildLoadsWithThePackagedJar() throws Exception {
+        // -Xshare:on refuses to start when the archive does not belong to this jar and JVM
+        Result r = run("-Xshare:on", "-XX:SharedArchiveFile=target/camel-gateway.jsa", "-jar", JAR.toString(),
+                "--validate", "routes");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("4 route files OK");
     }
 
     @Test
