@@ -1,7 +1,9 @@
 package org.camelgateway.proxy;
 
-import java.util.Locale;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -26,25 +28,31 @@ public final class GatewayHeaderFilterStrategy implements HeaderFilterStrategy {
      * consumer derives {@code Content-Length} from the body. {@code Expect} was already answered by the gateway.
      * {@code Proxy-Authorization} is for this hop.
      */
-    private static final Set<String> OUTGOING = Set.of(
+    private static final Set<String> OUTGOING = caseInsensitive(
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
             "content-length", "content-type", "host", "expect", "proxy-authorization");
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        String name = headerName.toLowerCase(Locale.ROOT);
-        return isCamelInternal(name) || OUTGOING.contains(name);
+        // every header of every request and response passes here: compared ignoring case, without a lower-case copy
+        return isCamelInternal(headerName) || OUTGOING.contains(headerName);
     }
 
     @Override
     public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
         // Hop-by-hop headers from a backend are let in here: the consumer binding removes them together with
         // the headers that Connection names, which a per-header filter cannot see.
-        return isCamelInternal(headerName.toLowerCase(Locale.ROOT));
+        return isCamelInternal(headerName);
     }
 
-    /** A name that could steer the exchange if it came from outside. {@code name} must be lower case. */
+    /** A name that could steer the exchange if it came from outside, in any letter case. */
     static boolean isCamelInternal(String name) {
-        return name.startsWith("camel") || name.startsWith("org.apache.camel");
+        return name.regionMatches(true, 0, "camel", 0, 5) || name.regionMatches(true, 0, "org.apache.camel", 0, 16);
+    }
+
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return Collections.unmodifiableSet(set);
     }
 }
