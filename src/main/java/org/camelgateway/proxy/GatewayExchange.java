@@ -24,6 +24,8 @@ public final class GatewayExchange {
     public static final String REQUEST_PATH = "GatewayRequestPath";
     /** Exchange property: the request id. */
     public static final String REQUEST_ID = "GatewayRequestId";
+    /** Exchange property, set only for HTTP/1.0 requests: such a client cannot take a chunked response. */
+    public static final String HTTP_1_0 = "GatewayHttp10";
     /** Exchange property: the client's Netty channel, to which a large response body is relayed as it streams. */
     public static final String CHANNEL = "GatewayChannel";
     /** Exchange property: the id of the route that made the last backend call. */

@@ -65,6 +65,9 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         // identity of the untouched request body: if it is still the response body, no route answered
         exchange.setProperty(GatewayExchange.REQUEST_BODY, answer.getBody());
         exchange.setProperty(GatewayExchange.REQUEST_METHOD, request.method().name());
+        if (request.protocolVersion().minorVersion() == 0) {
+            exchange.setProperty(GatewayExchange.HTTP_1_0, Boolean.TRUE);
+        }
         return answer;
     }
 
@@ -177,7 +180,10 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             if (backendLength != null) {
                 head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength.trim());
             }
-            long relayed = streamer.relay(exchange.getProperty(GatewayExchange.CHANNEL, Channel.class), head, sendTimeout);
+            // no chunked framing for HTTP/1.0 (RFC 9112 6.1): the body then ends where the connection does
+            boolean chunkable = exchange.getProperty(GatewayExchange.HTTP_1_0) == null;
+            long relayed = streamer.relay(exchange.getProperty(GatewayExchange.CHANNEL, Channel.class), head, chunkable,
+                    sendTimeout);
             observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
             // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
             return null;

@@ -89,18 +89,23 @@ final class ResponseStreamer {
     }
 
     /**
-     * Writes {@code head} and then the body as it arrives, framed by the head's {@code Content-Length} or, without
-     * one, chunked. Never throws: a backend that fails mid-body or a client that does not read within
+     * Writes {@code head} and then the body as it arrives, framed by the head's {@code Content-Length}, else
+     * chunked, or for a client that cannot take chunks ({@code chunkable} false, HTTP/1.0) by closing the
+     * connection at the end. Never throws: a backend that fails mid-body or a client that does not read within
      * {@code sendTimeout} closes the client connection, since the status line has already gone out (nginx does the
      * same; the client sees a short body or a missing last chunk).
      *
      * @return body bytes written to the client
      */
-    long relay(Channel channel, HttpResponse head, Duration sendTimeout) {
-        boolean close = HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(head.headers().get(HttpHeaderNames.CONNECTION));
+    long relay(Channel channel, HttpResponse head, boolean chunkable, Duration sendTimeout) {
         if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            if (chunkable) {
+                head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
         }
+        boolean close = HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(head.headers().get(HttpHeaderNames.CONNECTION));
         long relayed = 0;
         // waiting for the chunk before the last one keeps one chunk in flight while the next is read
         ChannelFuture previous = channel.write(head);

@@ -197,19 +197,7 @@ class ResponseStreamingIT {
 
     @Test
     void clientThatGoesAwayReleasesTheBackend() throws Exception {
-        CountDownLatch backendCutOff = new CountDownLatch(1);
-        startBackend(exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            byte[] block = new byte[64 * 1024];
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            try (OutputStream out = exchange.getResponseBody()) {
-                while (System.nanoTime() < deadline) {
-                    out.write(block); // an endless download, until the gateway drops the connection
-                }
-            } catch (IOException e) {
-                backendCutOff.countDown();
-            }
-        });
+        CountDownLatch backendCutOff = endlessBackend();
         startGateway(backendUrl());
         try (Socket s = client()) {
             request(s, "/endless");
@@ -220,7 +208,55 @@ class ResponseStreamingIT {
         assertThat(backendCutOff.await(15, TimeUnit.SECONDS)).as("backend connection dropped").isTrue();
     }
 
+    @Test
+    void clientThatStopsReadingIsCutOffAfterTheSendTimeout() throws Exception {
+        CountDownLatch backendCutOff = endlessBackend();
+        gateway = GatewayUnderTest.start("streaming", Map.of("backend.url", backendUrl(), "gateway.send-timeout", "500"));
+        try (Socket s = client()) {
+            request(s, "/endless");
+            assertThat(readHead(s.getInputStream()).status).isEqualTo(200);
+            // the client keeps its connection open and reads nothing more; with the default 60 s this waits
+            assertThat(backendCutOff.await(15, TimeUnit.SECONDS)).as("backend connection dropped").isTrue();
+        }
+    }
+
+    @Test
+    void http10ClientGetsABodyOfUnknownLengthEndedByClosingTheConnection() throws Exception {
+        startBackend(exchange -> sendGenerated(exchange, MIB, false));
+        startGateway(backendUrl());
+        try (Socket s = client()) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /old HTTP/1.0\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            Head head = readHead(in);
+            assertThat(head.status).isEqualTo(200);
+            assertThat(head.header("Transfer-Encoding")).isNull();
+            assertThat(head.header("Connection")).isEqualToIgnoringCase("close");
+            byte[] body = in.readAllBytes();
+            assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)))
+                    .isEqualTo(expectedSha256(MIB));
+        }
+    }
+
     // --- helpers ---
+
+    /** A backend that sends forever (at most 20 s); the latch opens when the gateway drops its connection. */
+    private CountDownLatch endlessBackend() throws IOException {
+        CountDownLatch cutOff = new CountDownLatch(1);
+        startBackend(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            byte[] block = new byte[64 * 1024];
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            try (OutputStream out = exchange.getResponseBody()) {
+                while (System.nanoTime() < deadline) {
+                    out.write(block);
+                }
+            } catch (IOException e) {
+                cutOff.countDown();
+            }
+        });
+        return cutOff;
+    }
 
     private void startBackend(HttpHandler handler) throws IOException {
         backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
