@@ -112,6 +112,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         int maxInFlight = Integer.parseInt(property(context, "gateway.max-in-flight", "4096"));
         RequestObserver requests = observer(Boolean.parseBoolean(property(context, "gateway.access-log", "true")));
+        context.getRegistry().bind(RequestObserver.REGISTRY_NAME, requests);
         context.getCamelContextExtension().addInterceptStrategy(
                 new BackendCallStrategy(new BackendExecutor(maxInFlight), requests));
         ForwardedHeaders forwarded = new ForwardedHeaders(

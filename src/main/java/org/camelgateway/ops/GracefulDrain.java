@@ -62,9 +62,32 @@ public final class GracefulDrain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        awaitRequests(context, deadline);
         context.getShutdownStrategy().setTimeUnit(TimeUnit.MILLISECONDS);
-        context.getShutdownStrategy().setTimeout(Math.max(1, timeout));
+        context.getShutdownStrategy().setTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         main.completed();
+    }
+
+    /**
+     * Camel's shutdown waits only for exchanges still inside a route; a response body being relayed after its route
+     * finished would be cut when the listener and the backend pool close. So first wait, within the drain timeout,
+     * until every request the gateway took has been answered in full.
+     */
+    private static void awaitRequests(CamelContext context, long deadline) {
+        RequestObserver requests = context.getRegistry()
+                .lookupByNameAndType(RequestObserver.REGISTRY_NAME, RequestObserver.class);
+        if (requests == null || requests.inFlight() == 0) {
+            return;
+        }
+        LOG.info("Waiting for {} requests in flight", requests.inFlight());
+        try {
+            while (requests.inFlight() > 0 && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long millis(CamelContext context, String key, long defaultValue) {

@@ -37,6 +37,14 @@ public final class RequestObserver {
         registry.gauge("gateway.requests.in.flight", inFlight);
     }
 
+    /** Name in Camel's registry, where the shutdown handler finds it. */
+    public static final String REGISTRY_NAME = "gatewayRequests";
+
+    /** Requests started and not yet answered in full (a relayed body counts until its last byte). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** A request arrived on the listener. */
     public void requestStarted(Exchange exchange) {
         exchange.setProperty(START, System.nanoTime());

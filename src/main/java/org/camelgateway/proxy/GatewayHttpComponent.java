@@ -1,10 +1,13 @@
 package org.camelgateway.proxy;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
@@ -56,6 +59,38 @@ public class GatewayHttpComponent extends HttpComponent {
             builder.setRetryStrategy(StaleConnectionRetry.INSTANCE);
         }
         return builder;
+    }
+
+    /**
+     * One connection pool for every endpoint without connection settings of its own, instead of camel-http's pool
+     * per endpoint: an endpoint closes its own pool when its route is removed, which on a reload would cut every
+     * response body still being relayed over it, and throw away warm connections the new routes could use.
+     * Endpoints with their own SSL, host name verifier, pool sizes or {@code httpConnection.*} options keep a
+     * pool of their own, as in camel-http.
+     */
+    @Override
+    protected synchronized HttpClientConnectionManager createConnectionManager(
+            Map<String, Object> parameters, SSLContextParameters sslContextParameters,
+            Map<String, Object> httpConnectionOptions) throws GeneralSecurityException, IOException {
+        boolean ownSettings = sslContextParameters != null || parameters.containsKey("x509HostnameVerifier")
+                || parameters.containsKey("maxTotalConnections") || parameters.containsKey("connectionsPerRoute")
+                || parameters.keySet().stream().anyMatch(k -> k.startsWith("httpConnection."));
+        HttpClientConnectionManager shared = getClientConnectionManager();
+        if (ownSettings) {
+            // camel-http hands out the component's pool whenever one is set: build this endpoint its own
+            setClientConnectionManager(null);
+            try {
+                return super.createConnectionManager(parameters, sslContextParameters, httpConnectionOptions);
+            } finally {
+                setClientConnectionManager(shared);
+            }
+        }
+        if (shared == null) {
+            // endpoints compare their pool with this one to know it is shared, and leave it open when they stop
+            shared = super.createConnectionManager(parameters, null, httpConnectionOptions);
+            setClientConnectionManager(shared);
+        }
+        return shared;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.camelgateway.ops;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.RawHttp;
@@ -75,6 +81,71 @@ class GracefulDrainIT {
                 gateway.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void sigtermLetsAResponseBodyBeingRelayedFinish() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        int management = AvailablePortFinder.getNextAvailable();
+        int size = 4 * 1024 * 1024;
+        int first = 256 * 1024;
+        CountDownLatch drainWaiting = new CountDownLatch(1);
+        HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        backend.createContext("/", exchange -> {
+            try (exchange; OutputStream out = exchange.getResponseBody()) {
+                exchange.sendResponseHeaders(200, size);
+                out.write(new byte[first]);
+                out.flush();
+                // the rest once the gateway is past its grace period and draining
+                if (drainWaiting.await(30, TimeUnit.SECONDS)) {
+                    out.write(new byte[size - first]);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        backend.setExecutor(Executors.newCachedThreadPool());
+        backend.start();
+        Path log = dir.resolve("gateway.log");
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                - route:
+                    id: gateway
+                    from:
+                      uri: "netty-http:http://127.0.0.1:{{gateway.port}}?matchOnUriPrefix=true"
+                      steps:
+                        - to: "http://127.0.0.1:%d"
+                """.formatted(backend.getAddress().getPort()));
+        Process gateway = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Dgateway.drain.grace-period=200", "-Dgateway.drain.timeout=20000",
+                "-jar", "target/camel-gateway.jar", "--routes", dir.toString(), "--port", Integer.toString(port),
+                "--management-port", Integer.toString(management))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try (RawHttp http = awaitReady(gateway, management, port)) {
+            http.send("GET /download HTTP/1.1\r\nHost: x", new byte[0]);
+            assertThat(http.readHead().status()).isEqualTo(200);
+            assertThat(http.readBody(first)).hasSize(first);
+
+            gateway.destroy(); // SIGTERM
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("Waiting for 1 requests in flight") && System.nanoTime() < deadline) {
+                assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", Files.readString(log)).isTrue();
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            assertThat(Files.readString(log)).contains("Waiting for 1 requests in flight");
+            drainWaiting.countDown();
+            assertThat(http.readBody(size - first)).as("rest of the body during the drain").hasSize(size - first);
+            assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+            assertThat(gateway.exitValue()).as("exit status; log:%n%s", Files.readString(log)).isZero();
+        } finally {
+            drainWaiting.countDown();
+            gateway.destroyForcibly();
+            backend.stop(0);
+        }
+    }
+
+    private static RawHttp awaitReady(Process gateway, int management, int port) throws Exception {
+        awaitStatus(gateway, management, "/health/ready", 200);
+        return new RawHttp(port);
     }
 
     /** Polls a management path until it answers {@code status}; fails if the process dies or 30 s pass. */

@@ -80,7 +80,8 @@ public final class RawHttp implements AutoCloseable {
         out.flush();
     }
 
-    public Response read(boolean headRequest) throws IOException {
+    /** Reads a status line and headers only, leaving the body to {@link #readBody(int)}. */
+    public Response readHead() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("connection closed before a response");
@@ -91,7 +92,18 @@ public final class RawHttp implements AutoCloseable {
             int colon = l.indexOf(':');
             headers.add(new String[] {l.substring(0, colon).trim(), l.substring(colon + 1).trim()});
         }
-        Response partial = new Response(status, headers, new byte[0]);
+        return new Response(status, headers, new byte[0]);
+    }
+
+    /** Up to {@code n} body bytes: fewer if the connection ends first. */
+    public byte[] readBody(int n) throws IOException {
+        return in.readNBytes(n);
+    }
+
+    public Response read(boolean headRequest) throws IOException {
+        Response partial = readHead();
+        int status = partial.status();
+        List<String[]> headers = partial.headers();
         if (status == 100) {
             return partial;
         }
