@@ -11,6 +11,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -188,6 +189,9 @@ public final class RoutesReloader extends ServiceSupport implements RoutesReload
         long start = System.nanoTime();
         gate.hold();
         try {
+            if (context.getComponent("netty-http") instanceof GatewayNettyHttpComponent listener) {
+                listener.awaitAdmittedRequests(Duration.ofSeconds(5));
+            }
             model.removeRouteDefinitions(old);
             List<Resource> resources = new ArrayList<>();
             for (Path file : RoutesValidator.routeFiles(dir)) {

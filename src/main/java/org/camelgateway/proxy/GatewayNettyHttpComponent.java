@@ -1,8 +1,14 @@
 package org.camelgateway.proxy;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
@@ -60,6 +66,27 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     }
 
     /** After a reload: a port no route listens on any more is closed. */
+    /**
+     * Waits until requests that passed the edge before the reload gate closed have reached their route. Routes run
+     * on Camel's executor group, so such a request can still be queued there: once it is an exchange, removing
+     * the old routes waits for it; before that, it would meet a stopped consumer (a bare 503 and a closed
+     * connection). A no-op task behind every queue is that barrier.
+     */
+    public void awaitAdmittedRequests(Duration timeout) {
+        EventExecutorGroup group = getExecutorService();
+        if (group == null) {
+            return; // routes run on the event loop, in the same call that passed the edge
+        }
+        List<Future<?>> barriers = new ArrayList<>();
+        for (EventExecutor executor : group) {
+            barriers.add(executor.submit(() -> {
+            }));
+        }
+        for (Future<?> barrier : barriers) {
+            barrier.awaitUninterruptibly(timeout.toMillis());
+        }
+    }
+
     public void stopUnusedListeners() {
         listeners.values().forEach(HttpServerBootstrapFactory::stop);
     }
