@@ -66,6 +66,9 @@ class ResponseStreamingIT {
             assertThat(head.status).isEqualTo(200);
             assertThat(head.header("Content-Length")).isEqualTo(Long.toString(32L * MIB));
             assertThat(head.header("Transfer-Encoding")).isNull();
+            // the streamed head is built like any other response
+            assertThat(head.header("X-Gateway-Route")).isEqualTo("streaming");
+            assertThat(head.header("X-Request-Id")).hasSize(32);
             assertThat(sha256(s.getInputStream(), 32L * MIB)).isEqualTo(expectedSha256(32L * MIB));
         }
     }
