@@ -186,10 +186,12 @@ public final class RoutesReloader extends ServiceSupport implements RoutesReload
     private boolean swap() {
         ModelCamelContext model = (ModelCamelContext) context;
         List<RouteDefinition> old = new ArrayList<>(model.getRouteDefinitions());
+        GatewayNettyHttpComponent listener = context.getComponent("netty-http") instanceof GatewayNettyHttpComponent c
+                ? c : null;
         long start = System.nanoTime();
         gate.hold();
         try {
-            if (context.getComponent("netty-http") instanceof GatewayNettyHttpComponent listener) {
+            if (listener != null) {
                 listener.awaitAdmittedRequests(Duration.ofSeconds(5));
             }
             model.removeRouteDefinitions(old);
@@ -211,7 +213,7 @@ public final class RoutesReloader extends ServiceSupport implements RoutesReload
         } finally {
             gate.release();
         }
-        if (context.getComponent("netty-http") instanceof GatewayNettyHttpComponent listener) {
+        if (listener != null) {
             listener.stopUnusedListeners();
         }
         lastError = "";

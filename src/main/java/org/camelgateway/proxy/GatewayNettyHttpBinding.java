@@ -148,16 +148,18 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             message = ErrorResponses.notFound(exchange);
         }
         String backendLength = cleanResponseHeaders(exchange, message);
+        Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
         ResponseStreamer streamer = null;
         if (ResponseStreamer.isLive(message.getBody())) {
-            Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
-            long length = backendLength != null ? Long.parseLong(backendLength.trim()) : -1;
+            long length = backendLength != null ? Long.parseLong(backendLength) : -1;
             try {
                 InputStream in = message.getBody(InputStream.class);
-                if (channel == null || channel.eventLoop().inEventLoop()
-                        || length >= 0 && length <= ResponseStreamer.WHOLE_LIMIT) {
-                    message.setBody(length >= 0 && length <= ResponseStreamer.WHOLE_LIMIT
-                            ? ResponseStreamer.readWhole(in, (int) length, ByteBufAllocator.DEFAULT) : in.readAllBytes());
+                if (length >= 0 && length <= ResponseStreamer.WHOLE_LIMIT) {
+                    message.setBody(ResponseStreamer.readWhole(in, (int) length, ByteBufAllocator.DEFAULT));
+                    backendLength = null;
+                } else if (channel == null || channel.eventLoop().inEventLoop()) {
+                    // no thread of its own to relay on: read whole, as camel-http itself would
+                    message.setBody(in.readAllBytes());
                     backendLength = null;
                 } else {
                     streamer = ResponseStreamer.open(in);
@@ -178,12 +180,11 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             ReferenceCountUtil.release(response);
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             if (backendLength != null) {
-                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength.trim());
+                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
             }
             // no chunked framing for HTTP/1.0 (RFC 9112 6.1): the body then ends where the connection does
             boolean chunkable = exchange.getProperty(GatewayExchange.HTTP_1_0) == null;
-            long relayed = streamer.relay(exchange.getProperty(GatewayExchange.CHANNEL, Channel.class), head, chunkable,
-                    sendTimeout);
+            long relayed = streamer.relay(channel, head, chunkable, sendTimeout);
             observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
             // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
             return null;
@@ -226,7 +227,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         if (exposeRoute && route != null) {
             headers.put(GatewayExchange.ROUTE_HEADER, route);
         }
-        return length != null ? length.toString() : null;
+        return length != null ? length.toString().trim() : null;
     }
 
     @SuppressWarnings("unchecked")
