@@ -1,9 +1,6 @@
 package org.camelgateway.ops;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,13 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.Backend;
+import org.camelgateway.support.PausingBackend;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,19 +33,7 @@ class GracefulDrainIT {
         int port = AvailablePortFinder.getNextAvailable();
         int management = AvailablePortFinder.getNextAvailable();
         try (Backend slow = Backend.start("slow").delay(Duration.ofMillis(1500))) {
-            Files.writeString(dir.resolve("gateway.yaml"), """
-                    - route:
-                        id: gateway
-                        from:
-                          uri: "netty-http:http://127.0.0.1:{{gateway.port}}?matchOnUriPrefix=true"
-                          steps:
-                            - to: "%s"
-                    """.formatted(slow.url()));
-            Process gateway = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                    "-Dgateway.drain.grace-period=1000", "-Dgateway.drain.timeout=10000",
-                    "-jar", "target/camel-gateway.jar", "--routes", dir.toString(), "--port", Integer.toString(port),
-                    "--management-port", Integer.toString(management))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+            Process gateway = startGateway(slow.url(), port, management, 1000, 10000);
             try {
                 awaitStatus(gateway, management, "/health/ready", 200);
                 HttpClient client = HttpClient.newHttpClient();
@@ -89,63 +72,52 @@ class GracefulDrainIT {
         int management = AvailablePortFinder.getNextAvailable();
         int size = 4 * 1024 * 1024;
         int first = 256 * 1024;
-        CountDownLatch drainWaiting = new CountDownLatch(1);
-        HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        backend.createContext("/", exchange -> {
-            try (exchange; OutputStream out = exchange.getResponseBody()) {
-                exchange.sendResponseHeaders(200, size);
-                out.write(new byte[first]);
-                out.flush();
-                // the rest once the gateway is past its grace period and draining
-                if (drainWaiting.await(30, TimeUnit.SECONDS)) {
-                    out.write(new byte[size - first]);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        backend.setExecutor(Executors.newCachedThreadPool());
-        backend.start();
         Path log = dir.resolve("gateway.log");
+        try (PausingBackend backend = PausingBackend.start(size, first)) {
+            Process gateway = startGateway(backend.url(), port, management, 200, 20000);
+            try {
+                awaitStatus(gateway, management, "/health/ready", 200);
+                try (RawHttp http = new RawHttp(port)) {
+                    http.send("GET /download HTTP/1.1\r\nHost: x", new byte[0]);
+                    assertThat(http.readHead().status()).isEqualTo(200);
+                    assertThat(http.readBody(first)).hasSize(first);
+
+                    gateway.destroy(); // SIGTERM
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!Files.readString(log).contains("Waiting for 1 requests in flight")
+                            && System.nanoTime() < deadline) {
+                        assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", Files.readString(log)).isTrue();
+                        TimeUnit.MILLISECONDS.sleep(20);
+                    }
+                    assertThat(Files.readString(log)).contains("Waiting for 1 requests in flight");
+                    backend.resume();
+                    assertThat(http.readBody(size - first)).as("rest of the body during the drain")
+                            .hasSize(size - first);
+                    assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
+                    assertThat(gateway.exitValue()).as("exit status; log:%n%s", Files.readString(log)).isZero();
+                }
+            } finally {
+                gateway.destroyForcibly();
+            }
+        }
+    }
+
+    /** The packaged jar with one route to {@code backendUrl} and the given drain times, logging to gateway.log. */
+    private Process startGateway(String backendUrl, int port, int management, int gracePeriod, int drainTimeout)
+            throws IOException {
         Files.writeString(dir.resolve("gateway.yaml"), """
                 - route:
                     id: gateway
                     from:
                       uri: "netty-http:http://127.0.0.1:{{gateway.port}}?matchOnUriPrefix=true"
                       steps:
-                        - to: "http://127.0.0.1:%d"
-                """.formatted(backend.getAddress().getPort()));
-        Process gateway = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Dgateway.drain.grace-period=200", "-Dgateway.drain.timeout=20000",
+                        - to: "%s"
+                """.formatted(backendUrl));
+        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Dgateway.drain.grace-period=" + gracePeriod, "-Dgateway.drain.timeout=" + drainTimeout,
                 "-jar", "target/camel-gateway.jar", "--routes", dir.toString(), "--port", Integer.toString(port),
                 "--management-port", Integer.toString(management))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try (RawHttp http = awaitReady(gateway, management, port)) {
-            http.send("GET /download HTTP/1.1\r\nHost: x", new byte[0]);
-            assertThat(http.readHead().status()).isEqualTo(200);
-            assertThat(http.readBody(first)).hasSize(first);
-
-            gateway.destroy(); // SIGTERM
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(log).contains("Waiting for 1 requests in flight") && System.nanoTime() < deadline) {
-                assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", Files.readString(log)).isTrue();
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            assertThat(Files.readString(log)).contains("Waiting for 1 requests in flight");
-            drainWaiting.countDown();
-            assertThat(http.readBody(size - first)).as("rest of the body during the drain").hasSize(size - first);
-            assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
-            assertThat(gateway.exitValue()).as("exit status; log:%n%s", Files.readString(log)).isZero();
-        } finally {
-            drainWaiting.countDown();
-            gateway.destroyForcibly();
-            backend.stop(0);
-        }
-    }
-
-    private static RawHttp awaitReady(Process gateway, int management, int port) throws Exception {
-        awaitStatus(gateway, management, "/health/ready", 200);
-        return new RawHttp(port);
+                .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
     }
 
     /** Polls a management path until it answers {@code status}; fails if the process dies or 30 s pass. */

@@ -1,9 +1,6 @@
 package org.camelgateway.ops;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,18 +8,16 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.sun.net.httpserver.HttpServer;
 import javax.management.JMX;
 import javax.management.ObjectName;
 
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.PausingBackend;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,26 +151,10 @@ class ReloadIT {
     void aReloadDoesNotCutAResponseBodyBeingRelayed() throws Exception {
         int size = 4 * 1024 * 1024;
         int first = 256 * 1024;
-        CountDownLatch reloaded = new CountDownLatch(1);
-        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-        slow.createContext("/", exchange -> {
-            try (exchange; OutputStream out = exchange.getResponseBody()) {
-                exchange.sendResponseHeaders(200, size);
-                out.write(new byte[first]);
-                out.flush();
-                // the rest only after the routes were swapped under the relay
-                if (reloaded.await(20, TimeUnit.SECONDS)) {
-                    out.write(new byte[size - first]);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        slow.setExecutor(Executors.newCachedThreadPool());
-        slow.start();
         Files.writeString(dir.resolve("gateway.yaml"), route("a.url"));
-        try (GatewayUnderTest gateway = GatewayUnderTest.start(dir, Map.of(
-                "a.url", "http://127.0.0.1:" + slow.getAddress().getPort(), "gateway.reload.debounce", "200"));
+        try (PausingBackend slow = PausingBackend.start(size, first);
+             GatewayUnderTest gateway = GatewayUnderTest.start(dir, Map.of(
+                     "a.url", slow.url(), "gateway.reload.debounce", "200"));
              RawHttp http = new RawHttp(gateway.port())) {
             http.send("GET /download HTTP/1.1\r\nHost: x", new byte[0]);
             assertThat(http.readHead().status()).isEqualTo(200);
@@ -188,11 +167,8 @@ class ReloadIT {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
             assertThat(metrics(gateway)).contains("gateway_reloads_total{result=\"success\"} 1.0");
-            reloaded.countDown();
+            slow.resume();
             assertThat(http.readBody(size - first)).as("rest of the body after the reload").hasSize(size - first);
-        } finally {
-            reloaded.countDown();
-            slow.stop(0);
         }
     }
 
