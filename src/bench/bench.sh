@@ -177,6 +177,21 @@ temp_paths() {
   for t in client_body proxy fastcgi uwsgi scgi; do printf '  %s_temp_path %s/%s_temp;\n' "$t" "$1" "$t"; done
 }
 
+# The start of every nginx.conf here, up to inside "http {": pid, logs and temp files in folder $1.
+nginx_preamble() {
+  cat <<EOF
+daemon off;
+worker_processes auto;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 4096; }
+http {
+$(temp_paths "$1")
+  access_log off;
+  keepalive_requests 1000000;
+EOF
+}
+
 # --- backends -------------------------------------------------------------------------------------------------
 # measured before anything starts: other work on the machine makes every row slower and the ratios noisy
 busy_before=$(machine_busy_pct)
@@ -186,16 +201,8 @@ head -c $((10 * 1024 * 1024)) /dev/zero >"$work/backend/www/big"
 # Every nginx here: in the foreground (so $! is the master), no access log (the gateway writes none either),
 # keep-alive connections never retired by count (wrk's and the proxies' connections live for the whole load).
 cat >"$work/backend/nginx.conf" <<EOF
-daemon off;
-worker_processes auto;
-pid $work/backend/nginx.pid;
-error_log $work/backend/error.log warn;
-events { worker_connections 4096; }
-http {
-$(temp_paths "$work/backend")
-  access_log off;
+$(nginx_preamble "$work/backend")
   default_type text/plain;
-  keepalive_requests 1000000;
   sendfile on;
   # two fast backends, so the weighted pool's shares can be seen; /big is a 10 MiB static file
   server {
@@ -227,15 +234,7 @@ wait_ok "$slow_port" /slow "$slow_pid" slow
 # nginx as it is usually set up in front of services: HTTP/1.1 keep-alive to the upstreams, and the same
 # forwarding headers the gateway adds (X-Forwarded-*, X-Request-Id), so both do the same work per request.
 cat >"$work/proxy/nginx.conf" <<EOF
-daemon off;
-worker_processes auto;
-pid $work/proxy/nginx.pid;
-error_log $work/proxy/error.log warn;
-events { worker_connections 4096; }
-http {
-$(temp_paths "$work/proxy")
-  access_log off;
-  keepalive_requests 1000000;
+$(nginx_preamble "$work/proxy")
   upstream fast { server 127.0.0.1:$fast_a_port; keepalive 256; }
   upstream slow { server 127.0.0.1:$slow_port; keepalive 1024; }
   # the gateway's weightedLoadBalancer with distributionRatio 3,1 and roundRobin
