@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -27,6 +28,7 @@ import org.camelgateway.ops.RequestObserver;
 import org.camelgateway.ops.RoutesReloader;
 import org.camelgateway.proxy.BackendCallStrategy;
 import org.camelgateway.proxy.BackendExecutor;
+import org.camelgateway.proxy.BodySpool;
 import org.camelgateway.proxy.ForwardedHeaders;
 import org.camelgateway.proxy.GatewayHeaderFilterStrategy;
 import org.camelgateway.proxy.GatewayHttpComponent;
@@ -69,7 +71,10 @@ public class GatewayConfiguration implements CamelConfiguration {
             @PropertyInject(value = "gateway.idle-timeout", defaultValue = "75000") long idleTimeout,
             @PropertyInject(value = "gateway.max-connections", defaultValue = "10000") int maxConnections,
             @PropertyInject(value = "gateway.route-on-event-loop", defaultValue = "false") boolean onEventLoop,
-            @PropertyInject(value = "gateway.send-timeout", defaultValue = "60000") long sendTimeout) {
+            @PropertyInject(value = "gateway.send-timeout", defaultValue = "60000") long sendTimeout,
+            @PropertyInject(value = "gateway.body-buffer-size", defaultValue = "65536") int bodyBufferSize,
+            @PropertyInject(value = "gateway.body-spool-dir", defaultValue = "{{sys:java.io.tmpdir}}") String bodySpoolDir,
+            @PropertyInject(value = "gateway.body-spool-limit", defaultValue = "1073741824") long bodySpoolLimit) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
         defaults.setChunkedMaxContentLength(maxBodySize);
         defaults.setMaxHeaderSize(maxHeaderSize);
@@ -81,8 +86,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         // the binding returns no response when it has relayed a streamed body itself: nothing to log or close then
         defaults.setDisconnectOnNoReply(false);
         defaults.setNoReplyLogLevel(LoggingLevel.TRACE);
+        Path spoolDir = Path.of(bodySpoolDir.isBlank() ? System.getProperty("java.io.tmpdir") : bodySpoolDir);
         GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new EdgeSettings(
-                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections, reloadGate));
+                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections, reloadGate),
+                new BodySpool(spoolDir, bodyBufferSize, bodySpoolLimit));
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
@@ -130,6 +137,12 @@ public class GatewayConfiguration implements CamelConfiguration {
             policy.setAdditionalCounters(false);
             routeMetrics.setPolicyConfiguration(policy);
             context.addRoutePolicyFactory(routeMetrics);
+        }
+        if (context.getComponent("netty-http") instanceof GatewayNettyHttpComponent listener) {
+            // from the component Camel uses: the registry may call the bean method above more than once
+            Gauge.builder("gateway.body.spool", listener.bodySpool(), BodySpool::bytesOnDisk).baseUnit("bytes")
+                    .description("Bytes of request bodies buffered on disk (or reserved for bodies still arriving)")
+                    .register(metrics);
         }
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);

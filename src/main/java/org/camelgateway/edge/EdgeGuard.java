@@ -16,6 +16,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -110,7 +112,9 @@ public final class EdgeGuard extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof LastHttpContent) {
+        // a 100 Continue is a whole message too, but the body and the real answer are still to come
+        if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
+                && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
             ChannelPromise written = promise.unvoid();
             written.addListener(f -> gate.responseWritten(ctx));
             super.write(ctx, msg, written);

@@ -23,8 +23,10 @@ import io.netty.util.ReferenceCountUtil;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
+import org.apache.camel.component.netty.http.InboundStreamHttpRequest;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.camelgateway.ops.RequestObserver;
 
 /**
@@ -61,7 +63,28 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             throws Exception {
         observer.requestStarted(exchange);
         exchange.setProperty(GatewayExchange.REQUEST_BYTES, request.content().readableBytes());
-        Message answer = super.toCamelMessage(request, exchange, configuration);
+        return admitted(request, super.toCamelMessage(request, exchange, configuration), exchange);
+    }
+
+    /** A request whose body {@link BodySpooler} wrote to a file: the exchange owns the file until it completes. */
+    @Override
+    public Message toCamelMessage(InboundStreamHttpRequest request, Exchange exchange,
+            NettyHttpConfiguration configuration) throws Exception {
+        observer.requestStarted(exchange);
+        if (request.getInputStream() instanceof SpooledBody body) {
+            body.adopt();
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    body.discard();
+                }
+            });
+            exchange.setProperty(GatewayExchange.REQUEST_BYTES, body.length());
+        }
+        return admitted(request.getHttpRequest(), super.toCamelMessage(request, exchange, configuration), exchange);
+    }
+
+    private static Message admitted(HttpRequest request, Message answer, Exchange exchange) {
         // identity of the untouched request body: if it is still the response body, no route answered
         exchange.setProperty(GatewayExchange.REQUEST_BODY, answer.getBody());
         exchange.setProperty(GatewayExchange.REQUEST_METHOD, request.method().name());

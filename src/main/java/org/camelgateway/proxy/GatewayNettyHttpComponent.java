@@ -33,9 +33,16 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
 
     private final Map<String, HttpServerBootstrapFactory> listeners = new ConcurrentHashMap<>();
     private final EdgeSettings edge;
+    private final BodySpool bodies;
 
-    public GatewayNettyHttpComponent(EdgeSettings edge) {
+    public GatewayNettyHttpComponent(EdgeSettings edge, BodySpool bodies) {
         this.edge = edge;
+        this.bodies = bodies;
+    }
+
+    /** Where large request bodies wait while they are routed (shared by every listener). */
+    public BodySpool bodySpool() {
+        return bodies;
     }
 
     @Override
@@ -60,12 +67,11 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
                     }
                 }
             };
-            factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer, edge));
+            factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer, edge, bodies));
             return factory;
         });
     }
 
-    /** After a reload: a port no route listens on any more is closed. */
     /**
      * Waits until requests that passed the edge before the reload gate closed have reached their route. Routes run
      * on Camel's executor group, so such a request can still be queued there: once it is an exchange, removing
@@ -87,6 +93,7 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
         }
     }
 
+    /** After a reload: a port no route listens on any more is closed. */
     public void stopUnusedListeners() {
         listeners.values().forEach(HttpServerBootstrapFactory::stop);
     }

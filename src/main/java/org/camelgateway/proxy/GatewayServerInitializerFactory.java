@@ -21,21 +21,25 @@ import org.camelgateway.edge.StrictRequestDecoder;
  * <li>{@link StrictRequestDecoder}: strict line parsing (a bare CR or LF is refused, not guessed at);</li>
  * <li>after the encoder, {@link EdgeGuard}: answers malformed, oversized and smuggling-shaped heads and
  * normalizes the target before Camel routes it;</li>
+ * <li>before Camel's body aggregator, {@link BodySpooler}: large and chunked bodies go to a file instead of
+ * direct memory;</li>
  * <li>the body aggregator answers 413 with a body ({@link BodyLimitAggregator}).</li>
  * </ul>
  */
 public class GatewayServerInitializerFactory extends HttpServerInitializerFactory {
 
     private final EdgeSettings edge;
+    private final BodySpool bodies;
 
-    public GatewayServerInitializerFactory(NettyHttpConsumer consumer, EdgeSettings edge) {
+    public GatewayServerInitializerFactory(NettyHttpConsumer consumer, EdgeSettings edge, BodySpool bodies) {
         super(consumer);
         this.edge = edge;
+        this.bodies = bodies;
     }
 
     @Override
     public ServerInitializerFactory createPipelineFactory(NettyConsumer consumer) {
-        return new GatewayServerInitializerFactory((NettyHttpConsumer) consumer, edge);
+        return new GatewayServerInitializerFactory((NettyHttpConsumer) consumer, edge, bodies);
     }
 
     @Override
@@ -50,6 +54,7 @@ public class GatewayServerInitializerFactory extends HttpServerInitializerFactor
         ConnectionGate gate = new ConnectionGate(edge);
         pipeline.addFirst("connection-gate", gate);
         pipeline.addAfter("encoder", "edge-guard", new EdgeGuard(gate, edge.reloadGate()));
+        pipeline.addBefore("aggregator", "body-spooler", new BodySpooler(bodies, config.getChunkedMaxContentLength()));
         pipeline.replace("aggregator", "aggregator", new BodyLimitAggregator(config.getChunkedMaxContentLength()));
     }
 }
