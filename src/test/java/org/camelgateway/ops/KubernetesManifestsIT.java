@@ -41,6 +41,7 @@ import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -79,6 +80,7 @@ class KubernetesManifestsIT {
     static final int DEFAULT_MANAGEMENT_PORT = 8081;
     static final long DEFAULT_DRAIN_GRACE_MS = 5_000;
     static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+    static final long DEFAULT_BODY_SPOOL_LIMIT = 1L << 30;
 
     static final String NAME_LABEL = "app.kubernetes.io/name";
     static final String ROUTES_CONFIG_MAP = "camel-gateway-routes";
@@ -258,6 +260,18 @@ class KubernetesManifestsIT {
         assertThat(tmp.getEmptyDir()).as("/tmp is a writable emptyDir").isNotNull();
         assertThat(gateway.getImage()).isEqualTo("camel-gateway:latest");
         assertThat(gateway.getImagePullPolicy()).isEqualTo("IfNotPresent");
+    }
+
+    @Test
+    void requestBodiesBufferedInTmpCannotOverfillItsVolume() {
+        Container gateway = gatewayContainer();
+        Volume tmp = deployment().getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mountAt(gateway, "/tmp").getName())).findFirst().orElseThrow();
+        assertThat(tmp.getEmptyDir().getSizeLimit()).as("/tmp emptyDir sizeLimit").isNotNull();
+        long volume = Quantity.getAmountInBytes(tmp.getEmptyDir().getSizeLimit()).longValueExact();
+        long spool = env(gateway, "GATEWAY_BODY_SPOOL_LIMIT").map(Long::parseLong).orElse(DEFAULT_BODY_SPOOL_LIMIT);
+        // the kubelet evicts a pod whose emptyDir passes its sizeLimit; the JVM's and Netty's own files need room
+        assertThat(spool).as("gateway.body-spool-limit").isLessThanOrEqualTo(volume - 64L * 1024 * 1024);
     }
 
     @Test
