@@ -1,7 +1,5 @@
 package org.camelgateway;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.stream.Stream;
 
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.Backend;
+import org.camelgateway.support.PackagedGateway;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,22 +84,17 @@ class PackagedJarIT {
     @MethodSource("javas")
     void demoRoutesAnswerThroughThePackagedJar(String java) throws Exception {
         assumeTrue(Files.isExecutable(Path.of(java)) || !java.startsWith("/"), java + " is not installed");
-        try (Backend app1 = Backend.start("app1")) {
-            int port = AvailablePortFinder.getNextAvailable();
-            Process gateway = new ProcessBuilder(java, "-Dgateway.host=127.0.0.1", "-Dapp1.url=" + app1.url(),
-                    "-jar", JAR.toString(), "--routes", "routes", "--port", Integer.toString(port),
-                    "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
-            try {
-                awaitListening(gateway, port);
-                try (RawHttp http = new RawHttp(port)) {
-                    RawHttp.Response r = http.exchange("GET /app1/ HTTP/1.1\r\nHost: localhost");
-                    assertThat(r.status()).isEqualTo(200);
-                    assertThat(r.bodyText()).isEqualTo("app1");
-                }
-            } finally {
-                gateway.destroy();
-                gateway.waitFor(30, TimeUnit.SECONDS);
+        int port = AvailablePortFinder.getNextAvailable();
+        try (Backend app1 = Backend.start("app1");
+                PackagedGateway gateway = PackagedGateway.start(java, dir.resolve("gateway.log"),
+                        List.of("-Dgateway.host=127.0.0.1", "-Dapp1.url=" + app1.url()), "--routes", "routes",
+                        "--port", Integer.toString(port),
+                        "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))) {
+            gateway.awaitListening(port);
+            try (RawHttp http = new RawHttp(port)) {
+                RawHttp.Response r = http.exchange("GET /app1/ HTTP/1.1\r\nHost: localhost");
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.bodyText()).isEqualTo("app1");
             }
         }
     }
@@ -121,35 +115,14 @@ class PackagedJarIT {
             Files.writeString(dir.resolve("notes.txt"), "not a route");
             Files.createDirectories(dir.resolve("..data"));
             Files.writeString(dir.resolve("..data/broken.yaml"), "- route: [ this is not valid");
-            Process gateway = new ProcessBuilder(javas().findFirst().orElseThrow(), "-jar", JAR.toString(),
+            try (PackagedGateway gateway = PackagedGateway.start(dir.resolve("gateway.log"), List.of(),
                     "--routes", dir.toString(), "--management-port",
-                    Integer.toString(AvailablePortFinder.getNextAvailable()))
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
-            try {
-                awaitListening(gateway, port);
+                    Integer.toString(AvailablePortFinder.getNextAvailable()))) {
+                gateway.awaitListening(port);
                 try (RawHttp http = new RawHttp(port)) {
                     assertThat(http.exchange("GET /x HTTP/1.1\r\nHost: localhost").bodyText()).isEqualTo("literal");
                 }
-            } finally {
-                gateway.destroy();
-                gateway.waitFor(30, TimeUnit.SECONDS);
             }
         }
-    }
-
-    /** Waits until the gateway accepts connections, failing at once if the process died. */
-    void awaitListening(Process gateway, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway process alive; log:%n%s",
-                    Files.exists(dir.resolve("gateway.log")) ? Files.readString(dir.resolve("gateway.log")) : "")
-                    .isTrue();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
-        throw new AssertionError("gateway did not listen on " + port + " within 60 s");
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.Backend;
+import org.camelgateway.support.PackagedGateway;
 import org.camelgateway.support.PausingBackend;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.Test;
@@ -113,11 +114,11 @@ class GracefulDrainIT {
                       steps:
                         - to: "%s"
                 """.formatted(backendUrl));
-        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-Dgateway.drain.grace-period=" + gracePeriod, "-Dgateway.drain.timeout=" + drainTimeout,
-                "-jar", "target/camel-gateway.jar", "--routes", dir.toString(), "--port", Integer.toString(port),
-                "--management-port", Integer.toString(management))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile()).start();
+        // the tests send SIGTERM themselves and check how the process ends, so they hold the Process
+        return PackagedGateway.start(dir.resolve("gateway.log"),
+                List.of("-Dgateway.drain.grace-period=" + gracePeriod, "-Dgateway.drain.timeout=" + drainTimeout),
+                "--routes", dir.toString(), "--port", Integer.toString(port),
+                "--management-port", Integer.toString(management)).process();
     }
 
     /** Polls a management path until it answers {@code status}; fails if the process dies or 30 s pass. */

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.PackagedGateway;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -231,17 +232,13 @@ class RequestBodyIT {
             return Backend.Reply.ok(sha256(received.body()));
         });
         int port = AvailablePortFinder.getNextAvailable();
-        Path log = dir.resolve("gateway.log");
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m",
-                "-XX:MaxDirectMemorySize=32m", "-Dgateway.host=127.0.0.1", "-Dgateway.management.host=127.0.0.1",
-                "-Dbackend.url=" + backend.url(), "-Dgateway.body-spool-dir=" + dir.resolve("spool"),
-                "-jar", "target/camel-gateway.jar", "--routes", "src/test/resources/routes/uploads",
-                "--port", Integer.toString(port),
-                "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ExecutorService clients = Executors.newFixedThreadPool(uploads);
-        try {
-            awaitListening(process, port, log);
+        try (PackagedGateway gw = PackagedGateway.start(dir.resolve("gateway.log"), List.of("-Xmx64m",
+                "-XX:MaxDirectMemorySize=32m", "-Dgateway.host=127.0.0.1", "-Dgateway.management.host=127.0.0.1",
+                "-Dbackend.url=" + backend.url(), "-Dgateway.body-spool-dir=" + dir.resolve("spool")),
+                "--routes", "src/test/resources/routes/uploads", "--port", Integer.toString(port),
+                "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))) {
+            gw.awaitListening(port);
             List<Future<String>> answers = new ArrayList<>();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < uploads; i++) {
@@ -260,11 +257,9 @@ class RequestBodyIT {
                         .isEqualTo("200 " + expected.get(i));
             }
             assertThat(allArrived.getCount()).as("uploads that never reached the backend together").isZero();
-            assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+            assertThat(gw.log()).doesNotContain("OutOfMemoryError");
         } finally {
             clients.shutdownNow();
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -289,19 +284,6 @@ class RequestBodyIT {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         assertThat(spool().bytesOnDisk()).isGreaterThanOrEqualTo(bytes);
-    }
-
-    private static void awaitListening(Process process, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            assertThat(process.isAlive()).as("gateway alive; log:%n%s", Files.readString(log)).isTrue();
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (java.io.IOException notYet) {
-                assertThat(System.nanoTime()).as("gateway listening within 60 s").isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
     }
 
     private static RawHttp.Response sendChunked(RawHttp http, byte[] body) throws Exception {

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -24,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.ClosingBackend;
 import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.PackagedGateway;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,27 +78,19 @@ class ResponseStreamingIT {
         long size = 100L * MIB;
         startBackend(exchange -> sendGenerated(exchange, size, true));
         int port = AvailablePortFinder.getNextAvailable();
-        Path log = dir.resolve("gateway.log");
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx48m",
-                "-Dgateway.host=127.0.0.1", "-Dgateway.management.host=127.0.0.1", "-Dbackend.url=" + backendUrl(),
-                "-jar", "target/camel-gateway.jar", "--routes", "src/test/resources/routes/streaming",
-                "--port", Integer.toString(port),
-                "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            Socket s = connectWithin(process, port, log);
-            try (s) {
+        try (PackagedGateway gw = PackagedGateway.start(dir.resolve("gateway.log"), List.of("-Xmx48m",
+                "-Dgateway.host=127.0.0.1", "-Dgateway.management.host=127.0.0.1", "-Dbackend.url=" + backendUrl()),
+                "--routes", "src/test/resources/routes/streaming", "--port", Integer.toString(port),
+                "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))) {
+            try (Socket s = gw.connect(port)) {
                 request(s, "/huge");
                 Head head = readHead(s.getInputStream());
                 assertThat(head.status).isEqualTo(200);
                 assertThat(head.header("Content-Length")).isEqualTo(Long.toString(size));
                 assertThat(sha256(s.getInputStream(), size)).isEqualTo(expectedSha256(size));
             }
-            assertThat(process.isAlive()).isTrue();
-            assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
-        } finally {
-            process.destroy();
-            process.waitFor(30, TimeUnit.SECONDS);
+            assertThat(gw.process().isAlive()).isTrue();
+            assertThat(gw.log()).doesNotContain("OutOfMemoryError");
         }
     }
 
@@ -279,20 +271,6 @@ class ResponseStreamingIT {
 
     private void startGateway(String backendUrl) throws Exception {
         gateway = GatewayUnderTest.start("streaming", Map.of("backend.url", backendUrl, "gateway.expose-route", "true"));
-    }
-
-    /** Connects once the gateway listens, failing at once with its log if the process died. */
-    private static Socket connectWithin(Process process, int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            assertThat(process.isAlive()).as("gateway alive; log:%n%s", Files.readString(log)).isTrue();
-            try {
-                return new Socket(InetAddress.getLoopbackAddress(), port);
-            } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("gateway listening within 60 s").isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
     }
 
     private Socket client() throws IOException {
