@@ -9,7 +9,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -137,12 +136,6 @@ public class GatewayConfiguration implements CamelConfiguration {
             policy.setAdditionalCounters(false);
             routeMetrics.setPolicyConfiguration(policy);
             context.addRoutePolicyFactory(routeMetrics);
-        }
-        if (context.getComponent("netty-http") instanceof GatewayNettyHttpComponent listener) {
-            // from the component Camel uses: the registry may call the bean method above more than once
-            Gauge.builder("gateway.body.spool", listener.bodySpool(), BodySpool::bytesOnDisk).baseUnit("bytes")
-                    .description("Bytes of request bodies buffered on disk (or reserved for bodies still arriving)")
-                    .register(metrics);
         }
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);

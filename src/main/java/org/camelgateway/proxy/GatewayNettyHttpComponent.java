@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
@@ -96,6 +98,18 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     /** After a reload: a port no route listens on any more is closed. */
     public void stopUnusedListeners() {
         listeners.values().forEach(HttpServerBootstrapFactory::stop);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // registered by the component Camel actually uses (the bean method that makes it may run more than once)
+        MeterRegistry metrics = getCamelContext().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        if (metrics != null) {
+            Gauge.builder("gateway.body.spool", bodies, BodySpool::bytesOnDisk).baseUnit("bytes")
+                    .description("Bytes of request bodies buffered on disk (or reserved for bodies still arriving)")
+                    .register(metrics);
+        }
     }
 
     @Override
