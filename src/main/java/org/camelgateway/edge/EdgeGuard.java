@@ -52,32 +52,57 @@ public final class EdgeGuard extends ChannelDuplexHandler {
     private final ReloadGate reload;
     private final Deque<Object> held = new ArrayDeque<>();
     private boolean rejected;
+    /** A request has gone on and its response is not completely written yet. */
+    private boolean responding;
+    /** Waiting for the reload gate to reopen. */
+    private boolean parked;
 
     public EdgeGuard(ConnectionGate gate, ReloadGate reload) {
         this.gate = gate;
         this.reload = reload;
     }
 
+    /**
+     * A request goes on only once the response before it on this connection is completely written, and not while
+     * routes are being swapped; until then it and what follows it wait here, in order. Responses must leave in
+     * the order of the requests (RFC 9112 9.3.2), but routes answer asynchronously and bodies are relayed after
+     * the route has finished: a pipelined request to a faster backend would overtake the one before it, and a
+     * client that had read all bytes of a relayed body could send its next request before the gateway had
+     * closed the previous response, whose head then went out inside it.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        // while routes are being swapped, messages wait here, in order, and go on once the new routes are up
-        if (!held.isEmpty() || (msg instanceof HttpRequest && reload.isHolding())) {
-            held.add(msg);
-            if (held.size() == 1 && !reload.park(ctx, () -> drainHeld(ctx))) {
-                drainHeld(ctx);
-            }
-            return;
-        }
-        guard(ctx, msg);
+        held.add(msg);
+        release(ctx);
     }
 
-    private void drainHeld(ChannelHandlerContext ctx) {
-        while (!held.isEmpty()) {
-            Object next = held.poll();
+    private void release(ChannelHandlerContext ctx) {
+        while (!held.isEmpty() && !parked) {
+            Object next = held.peek();
+            if (next instanceof HttpRequest) {
+                if (responding) {
+                    return;
+                }
+                if (reload.isHolding() && reload.park(ctx, () -> {
+                    parked = false;
+                    release(ctx);
+                })) {
+                    parked = true;
+                    return;
+                }
+            }
+            held.poll();
             try {
                 guard(ctx, next);
             } catch (Exception e) {
                 ctx.fireExceptionCaught(e);
+            }
+        }
+        if (!parked) {
+            // a client that pipelines stops being read while its requests wait, rather than filling memory
+            boolean waiting = !held.isEmpty();
+            if (ctx.channel().config().isAutoRead() == waiting) {
+                ctx.channel().config().setAutoRead(!waiting);
             }
         }
     }
@@ -88,6 +113,7 @@ public final class EdgeGuard extends ChannelDuplexHandler {
             return;
         }
         if (msg instanceof HttpRequest request) {
+            responding = true;
             gate.headReceived();
             String problem = check(ctx, request);
             if (problem != null) {
@@ -116,7 +142,11 @@ public final class EdgeGuard extends ChannelDuplexHandler {
         if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse r
                 && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
             ChannelPromise written = promise.unvoid();
-            written.addListener(f -> gate.responseWritten(ctx));
+            written.addListener(f -> {
+                gate.responseWritten(ctx);
+                responding = false;
+                release(ctx);
+            });
             super.write(ctx, msg, written);
             return;
         }

@@ -74,6 +74,32 @@ class ProxyCorrectnessIT {
         assertThat(backend.last().method()).isEqualTo(method);
     }
 
+    /**
+     * Routes answer asynchronously, so without ordering at the edge the second of two pipelined requests (to a
+     * backend that answers at once) overtook the first (to one that takes 300 ms).
+     */
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        backend.answer(r -> {
+            if (r.rawTarget().contains("slow")) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Reply.ok(r.rawTarget());
+        });
+        try (RawHttp http = raw()) {
+            http.sendRaw(("GET /plain/slow HTTP/1.1\r\nHost: gw\r\n\r\n"
+                    + "GET /plain/fast HTTP/1.1\r\nHost: gw\r\n\r\n"
+                    + "GET /plain/third HTTP/1.1\r\nHost: gw\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(http.read(false).bodyText()).isEqualTo("/plain/slow");
+            assertThat(http.read(false).bodyText()).isEqualTo("/plain/fast");
+            assertThat(http.read(false).bodyText()).isEqualTo("/plain/third");
+        }
+    }
+
     @Test
     void binaryBodiesArriveByteIdenticalInBothDirections() throws Exception {
         byte[] body = new byte[1024 * 1024 + 17];
