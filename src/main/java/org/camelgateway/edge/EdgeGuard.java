@@ -81,7 +81,7 @@ public final class EdgeGuard extends ChannelDuplexHandler {
             Object next = held.peek();
             if (next instanceof HttpRequest) {
                 if (responding) {
-                    return;
+                    break;
                 }
                 if (reload.isHolding() && reload.park(ctx, () -> {
                     parked = false;
