@@ -56,6 +56,8 @@ public final class EdgeGuard extends ChannelDuplexHandler {
     private boolean responding;
     /** Waiting for the reload gate to reopen. */
     private boolean parked;
+    /** The current request passed the reload gate and has not all gone on yet. */
+    private boolean admitted;
 
     public EdgeGuard(ConnectionGate gate, ReloadGate reload) {
         this.gate = gate;
@@ -83,19 +85,29 @@ public final class EdgeGuard extends ChannelDuplexHandler {
                 if (responding) {
                     break;
                 }
-                if (reload.isHolding() && reload.park(ctx, () -> {
-                    parked = false;
-                    release(ctx);
-                })) {
-                    parked = true;
-                    return;
+                if (!reload.tryAdmit()) {
+                    if (reload.park(ctx, () -> {
+                        parked = false;
+                        release(ctx);
+                    })) {
+                        parked = true;
+                        return;
+                    }
+                    continue; // the gate opened again meanwhile
                 }
+                // on its way to the routes until its last part has gone on (a swap waits for that)
+                admitted = true;
             }
             held.poll();
             try {
                 guard(ctx, next);
             } catch (Exception e) {
                 ctx.fireExceptionCaught(e);
+            } finally {
+                if (admitted && (next instanceof LastHttpContent || rejected)) {
+                    admitted = false;
+                    reload.admitted();
+                }
             }
         }
         if (!parked) {
@@ -132,6 +144,10 @@ public final class EdgeGuard extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (admitted) {
+            admitted = false;
+            reload.admitted();
+        }
         held.forEach(ReferenceCountUtil::release);
         held.clear();
     }

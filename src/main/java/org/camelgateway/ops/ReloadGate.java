@@ -1,8 +1,10 @@
 package org.camelgateway.ops;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.ChannelHandlerContext;
 
@@ -14,10 +16,38 @@ import io.netty.channel.ChannelHandlerContext;
 public final class ReloadGate {
 
     private final AtomicBoolean holding = new AtomicBoolean();
+    private final AtomicInteger admitting = new AtomicInteger();
     private final List<Runnable> waiting = new ArrayList<>();
 
     public boolean isHolding() {
         return holding.get();
+    }
+
+    /**
+     * A request may go on to the routes: true unless the gate is closed. Until {@link #admitted()} the request
+     * counts as on its way, so a swap that starts meanwhile waits for it ({@link #awaitAdmissions}): checking
+     * {@link #isHolding()} and then handing the request on is not one step.
+     */
+    public boolean tryAdmit() {
+        admitting.incrementAndGet();
+        if (holding.get()) {
+            admitting.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** The admitted request has reached the routes (or will never reach them). */
+    public void admitted() {
+        admitting.decrementAndGet();
+    }
+
+    /** After {@link #hold()}: waits until every admitted request has reached the routes, at most {@code timeout}. */
+    public void awaitAdmissions(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admitting.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
     }
 
     /**

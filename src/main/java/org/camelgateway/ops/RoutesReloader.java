@@ -191,6 +191,7 @@ public final class RoutesReloader extends ServiceSupport implements RoutesReload
         long start = System.nanoTime();
         gate.hold();
         try {
+            gate.awaitAdmissions(Duration.ofSeconds(5));
             if (listener != null) {
                 listener.awaitAdmittedRequests(Duration.ofSeconds(5));
             }
