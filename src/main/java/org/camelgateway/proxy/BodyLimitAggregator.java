@@ -38,7 +38,11 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
     }
 
     private FullHttpResponse tooLarge(HttpMessage request) {
-        return ErrorResponses.closingProblem(request, 413,
-                "request body is over the limit of " + maxContentLength() + " bytes");
+        return tooLarge(request, maxContentLength());
+    }
+
+    /** The 413 for a body over {@code limit}, also sent by {@link BodySpooler} for chunked bodies it buffers. */
+    static FullHttpResponse tooLarge(HttpMessage request, long limit) {
+        return ErrorResponses.closingProblem(request, 413, "request body is over the limit of " + limit + " bytes");
     }
 }

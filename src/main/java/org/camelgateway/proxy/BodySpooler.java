@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class BodySpooler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BodySpooler.class);
+    private static final long UNCLAIMED = Long.MIN_VALUE;
+    private static final String FULL = "the gateway's request body buffer is full";
+    private static final String CANNOT_WRITE = "the gateway cannot buffer the request body";
 
     private final BodySpool spool;
     private final long maxBodySize;
@@ -56,9 +60,12 @@ final class BodySpooler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg); // the rest of a refused upload; the connection is closing
             return;
         }
-        if (msg instanceof HttpRequest request && !(msg instanceof FullHttpRequest) && claims(request)) {
-            start(ctx, request);
-            return;
+        if (msg instanceof HttpRequest request && !(msg instanceof FullHttpRequest)) {
+            long length = claimedLength(request);
+            if (length != UNCLAIMED) {
+                start(ctx, request, length);
+                return;
+            }
         }
         if (msg instanceof HttpContent piece && body != null) {
             try {
@@ -71,26 +78,27 @@ final class BodySpooler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    private boolean claims(HttpRequest request) {
+    /** The declared body length of a request this handler buffers (-1 when chunked), else {@link #UNCLAIMED}. */
+    private long claimedLength(HttpRequest request) {
         String expect = request.headers().get(HttpHeaderNames.EXPECT);
         if (!request.decoderResult().isSuccess() || expect != null && !"100-continue".equalsIgnoreCase(expect)) {
-            return false;
+            return UNCLAIMED;
         }
         long length = HttpUtil.isTransferEncodingChunked(request) ? -1L : HttpUtil.getContentLength(request, 0L);
-        return !spool.keepsInMemory(length) && length <= maxBodySize;
+        return !spool.keepsInMemory(length) && length <= maxBodySize ? length : UNCLAIMED;
     }
 
-    private void start(ChannelHandlerContext ctx, HttpRequest request) {
-        chunked = HttpUtil.isTransferEncodingChunked(request);
+    private void start(ChannelHandlerContext ctx, HttpRequest request, long length) {
+        chunked = length < 0;
         try {
             body = spool.create();
         } catch (IOException e) {
             LOG.warn("Cannot buffer a request body to disk: {}", e.toString());
-            refuse(ctx, request, 503, "the gateway cannot buffer the request body");
+            refuse(ctx, request, 503, CANNOT_WRITE);
             return;
         }
-        if (!chunked && !body.reserve(HttpUtil.getContentLength(request, 0L))) {
-            refuse(ctx, request, 503, "the gateway's request body buffer is full");
+        if (!chunked && !body.reserve(length)) {
+            refuse(ctx, request, 503, FULL);
             return;
         }
         head = request;
@@ -109,18 +117,18 @@ final class BodySpooler extends ChannelInboundHandlerAdapter {
         }
         int n = piece.content().readableBytes();
         if (body.length() + n > maxBodySize) {
-            refuse(ctx, head, 413, "request body is over the limit of " + maxBodySize + " bytes");
+            refuse(ctx, BodyLimitAggregator.tooLarge(head, maxBodySize));
             return;
         }
         if (chunked && !body.reserve(n)) {
-            refuse(ctx, head, 503, "the gateway's request body buffer is full");
+            refuse(ctx, head, 503, FULL);
             return;
         }
         try {
             body.append(piece.content());
         } catch (IOException e) {
             LOG.warn("Cannot buffer a request body to disk: {}", e.toString());
-            refuse(ctx, head, 503, "the gateway cannot buffer the request body");
+            refuse(ctx, head, 503, CANNOT_WRITE);
             return;
         }
         if (piece instanceof LastHttpContent) {
@@ -140,10 +148,13 @@ final class BodySpooler extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, int status, String detail) {
+        refuse(ctx, ErrorResponses.closingProblem(request, status, detail));
+    }
+
+    private void refuse(ChannelHandlerContext ctx, FullHttpResponse answer) {
         refused = true;
         discardUnfinished();
-        ctx.writeAndFlush(ErrorResponses.closingProblem(request, status, detail))
-                .addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void discardUnfinished() {
@@ -154,18 +165,9 @@ final class BodySpooler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        release();
-        super.channelInactive(ctx);
-    }
-
+    /** Also when the connection closes: Netty removes every handler then. */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        release();
-    }
-
-    private void release() {
         discardUnfinished();
         handedOver.forEach(SpooledBody::abandon);
         handedOver.clear();
