@@ -106,12 +106,6 @@ class ReloadIT {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static String metrics(GatewayUnderTest gateway) throws IOException {
-        try (RawHttp http = new RawHttp(gateway.managementPort())) {
-            return http.exchange("GET /metrics HTTP/1.1\r\nHost: x").bodyText();
-        }
-    }
-
     @Test
     void aValidChangeAppliesUnderLoadWithoutAFailedRequestAndABrokenOneKeepsTheOldRoutes() throws Exception {
         Files.writeString(dir.resolve("gateway.yaml"), route("a.url"));
@@ -125,11 +119,11 @@ class ReloadIT {
 
                 Files.writeString(dir.resolve("broken.yaml"), "- route:\n    id: broken\n    from: [ nope\n");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!metrics(gateway).contains("gateway_reloads_total{result=\"failure\"} 1.0")
+                while (!gateway.metrics().contains("gateway_reloads_total{result=\"failure\"} 1.0")
                         && System.nanoTime() < deadline) {
                     TimeUnit.MILLISECONDS.sleep(50);
                 }
-                assertThat(metrics(gateway)).contains("gateway_reloads_total{result=\"failure\"} 1.0")
+                assertThat(gateway.metrics()).contains("gateway_reloads_total{result=\"failure\"} 1.0")
                         .contains("gateway_reloads_total{result=\"success\"} 1.0");
                 RoutesReloadMBean status = JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
                         new ObjectName("org.apache.camel:context=gateway,type=reload,name=\"routes\""),
@@ -162,11 +156,11 @@ class ReloadIT {
 
             write(dir.resolve("gateway.yaml"), route("a.url") + "# changed\n");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!metrics(gateway).contains("gateway_reloads_total{result=\"success\"} 1.0")
+            while (!gateway.metrics().contains("gateway_reloads_total{result=\"success\"} 1.0")
                     && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
-            assertThat(metrics(gateway)).contains("gateway_reloads_total{result=\"success\"} 1.0");
+            assertThat(gateway.metrics()).contains("gateway_reloads_total{result=\"success\"} 1.0");
             slow.resume();
             assertThat(http.readBody(size - first)).as("rest of the body after the reload").hasSize(size - first);
         }

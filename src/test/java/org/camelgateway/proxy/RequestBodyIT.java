@@ -1,10 +1,6 @@
 package org.camelgateway.proxy;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.support.Backend;
@@ -205,7 +202,7 @@ class RequestBodyIT {
             http.send("POST /abandoned HTTP/1.1\r\nHost: gw\r\nContent-Length: " + 4 * MIB, random(MIB));
             // the gateway has reserved the declared length on disk and waits for the rest of the body
             awaitSpoolAtLeast(4L * MIB);
-            assertThat(metrics()).contains("gateway_body_spool_bytes " + (4.0 * MIB));
+            assertThat(gateway.metrics()).contains("gateway_body_spool_bytes " + (4.0 * MIB));
         }
         awaitSpoolEmpty();
         assertThat(backend.received()).isEmpty();
@@ -263,27 +260,22 @@ class RequestBodyIT {
         }
     }
 
-    private String metrics() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
     private void awaitSpoolEmpty() throws InterruptedException {
         // the file goes when the exchange completes, which may be just after the client has its answer
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (spool().bytesOnDisk() != 0 && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-        assertThat(spool().bytesOnDisk()).as("bytes still reserved in the spool").isZero();
+        assertThat(awaitSpool(bytes -> bytes == 0)).as("bytes still reserved in the spool").isZero();
     }
 
     private void awaitSpoolAtLeast(long bytes) throws InterruptedException {
+        assertThat(awaitSpool(onDisk -> onDisk >= bytes)).isGreaterThanOrEqualTo(bytes);
+    }
+
+    /** The spool's bytes on disk once {@code done} holds for them, or after 10 s. */
+    private long awaitSpool(LongPredicate done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (spool().bytesOnDisk() < bytes && System.nanoTime() < deadline) {
+        while (!done.test(spool().bytesOnDisk()) && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
-        assertThat(spool().bytesOnDisk()).isGreaterThanOrEqualTo(bytes);
+        return spool().bytesOnDisk();
     }
 
     private static RawHttp.Response sendChunked(RawHttp http, byte[] body) throws Exception {

@@ -1,5 +1,6 @@
 package org.camelgateway.support;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -53,6 +54,13 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** The management port's Prometheus text. */
+    public String metrics() throws IOException {
+        try (RawHttp http = new RawHttp(managementPort)) {
+            return http.exchange("GET /metrics HTTP/1.1\r\nHost: x").bodyText();
+        }
     }
 
     public CamelContext context() {
