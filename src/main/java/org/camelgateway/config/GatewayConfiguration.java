@@ -26,6 +26,7 @@ import org.camelgateway.ops.ReloadGate;
 import org.camelgateway.ops.RequestObserver;
 import org.camelgateway.ops.RoutesReloader;
 import org.camelgateway.proxy.BackendCallStrategy;
+import org.camelgateway.proxy.BackendClient;
 import org.camelgateway.proxy.BackendExecutor;
 import org.camelgateway.proxy.BodySpool;
 import org.camelgateway.proxy.ForwardedHeaders;
@@ -119,8 +120,13 @@ public class GatewayConfiguration implements CamelConfiguration {
         int maxInFlight = Integer.parseInt(property(context, "gateway.max-in-flight", "4096"));
         RequestObserver requests = observer(Boolean.parseBoolean(property(context, "gateway.access-log", "true")));
         context.getRegistry().bind(RequestObserver.REGISTRY_NAME, requests);
+        BackendExecutor backendExecutor = new BackendExecutor(maxInFlight);
+        // "http" sends every backend call through camel-http's blocking client (the way before BackendClient)
+        BackendClient backendClient = new BackendClient(backendExecutor,
+                !"http".equals(property(context, "gateway.backend-client", "netty")));
+        context.addService(backendClient);
         context.getCamelContextExtension().addInterceptStrategy(
-                new BackendCallStrategy(new BackendExecutor(maxInFlight), requests));
+                new BackendCallStrategy(backendExecutor, backendClient, requests));
         ForwardedHeaders forwarded = new ForwardedHeaders(
                 TrustedProxies.parse(property(context, "gateway.trusted-proxies", "")));
         context.addRoutePolicyFactory((ctx, routeId, route) -> forwarded);

@@ -8,12 +8,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.StreamCache;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.processor.SendProcessor;
 import org.apache.camel.support.AsyncProcessorConverterHelper;
 import org.apache.camel.support.AsyncProcessorSupport;
 import org.camelgateway.ops.RequestObserver;
 
 /**
- * One call to a backend through camel-http.
+ * One call to a backend: through {@link BackendClient} without blocking a thread where it serves the endpoint,
+ * else through camel-http as follows.
  *
  * <p>camel-http blocks its thread for the whole call, and the netty-http consumer runs routes on only
  * {@code max(maximumPoolSize, 2 x cores + 1)} threads, so on two cores five slow backends would stall the
@@ -27,13 +30,20 @@ final class BackendCall extends AsyncProcessorSupport {
 
     private final AsyncProcessor target;
     private final Executor executor;
+    /** The endpoint, when {@link BackendClient} serves it; else null and camel-http makes the call. */
+    private final HttpEndpoint direct;
+    private final BackendClient client;
     private final RequestObserver observer;
     private final String routeId;
     private final String stepId;
 
-    BackendCall(Processor target, Executor executor, RequestObserver observer, String routeId, String stepId) {
+    BackendCall(Processor target, Executor executor, BackendClient client, RequestObserver observer, String routeId,
+            String stepId) {
         this.target = AsyncProcessorConverterHelper.convert(target);
         this.executor = executor;
+        this.client = client;
+        this.direct = target instanceof SendProcessor send && send.getEndpoint() instanceof HttpEndpoint endpoint
+                && client.serves(endpoint) ? endpoint : null;
         this.observer = observer;
         this.routeId = routeId;
         this.stepId = stepId;
@@ -43,13 +53,17 @@ final class BackendCall extends AsyncProcessorSupport {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         exchange.setProperty(GatewayExchange.BACKEND_ROUTE, routeId);
         exchange.setProperty(GatewayExchange.BACKEND_STEP, stepId);
+        AsyncCallback answered = doneSync -> {
+            observer.backendAnswered(routeId, stepId, exchange.getException() != null ? 0
+                    : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class));
+            callback.done(doneSync);
+        };
+        if (direct != null) {
+            return client.call(exchange, direct, answered);
+        }
         try {
             prepareBody(exchange.getIn());
-            executor.execute(() -> target.process(exchange, doneSync -> {
-                observer.backendAnswered(routeId, stepId, exchange.getException() != null ? 0
-                        : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class));
-                callback.done(false);
-            }));
+            executor.execute(() -> target.process(exchange, doneSync -> answered.done(false)));
             return false;
         } catch (RuntimeException e) {
             // RejectedExecutionException when at the limit: answered 503

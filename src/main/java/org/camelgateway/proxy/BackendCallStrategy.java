@@ -20,10 +20,12 @@ import org.camelgateway.ops.RequestObserver;
 public final class BackendCallStrategy implements InterceptStrategy {
 
     private final Executor executor;
+    private final BackendClient client;
     private final RequestObserver observer;
 
-    public BackendCallStrategy(Executor executor, RequestObserver observer) {
+    public BackendCallStrategy(Executor executor, BackendClient client, RequestObserver observer) {
         this.executor = executor;
+        this.client = client;
         this.observer = observer;
     }
 
@@ -38,7 +40,7 @@ public final class BackendCallStrategy implements InterceptStrategy {
         if (target instanceof IdAware step && step.getId() == null) {
             step.setId(member);
         }
-        return new BackendCall(target, executor, observer, routeId(definition), member);
+        return new BackendCall(target, executor, client, observer, routeId(definition), member);
     }
 
     private static String endpointOf(Processor p) {

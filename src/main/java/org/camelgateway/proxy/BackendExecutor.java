@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs blocking backend calls, at most {@code maxInFlight} at once; beyond that a call is rejected (503) rather
+ * Runs blocking backend calls and counts non-blocking ones, at most {@code maxInFlight} at once; beyond that a call is rejected (503) rather
  * than queued, so an overload shows at once instead of as growing latency.
  *
  * <p>On Java 21+ each call gets a virtual thread. On Java 17 a cached pool of small-stack platform threads grows to
@@ -35,7 +35,7 @@ public final class BackendExecutor implements java.util.concurrent.Executor, Aut
 
     @Override
     public void execute(Runnable call) {
-        if (!permits.tryAcquire()) {
+        if (!tryEnter()) {
             throw new RejectedExecutionException("more than the allowed backend calls in flight");
         }
         try {
@@ -43,13 +43,27 @@ public final class BackendExecutor implements java.util.concurrent.Executor, Aut
                 try {
                     call.run();
                 } finally {
-                    permits.release();
+                    leave();
                 }
             });
         } catch (RejectedExecutionException e) {
-            permits.release();
+            leave();
             throw e;
         }
+    }
+
+    /** Counts a call that does not need a thread of its own (see BackendClient); false when at the limit. */
+    boolean tryEnter() {
+        return permits.tryAcquire();
+    }
+
+    void leave() {
+        permits.release();
+    }
+
+    /** Runs the rest of a call already counted by {@link #tryEnter()} on a thread that may block. */
+    void continueWith(Runnable rest) {
+        delegate.execute(rest);
     }
 
     @Override

@@ -1,0 +1,158 @@
+package org.camelgateway.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.ArrayDeque;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+/**
+ * A backend's response body that is still arriving, as the blocking stream route steps and
+ * {@link ResponseStreamer} read. The backend connection's event loop offers the body's pieces as they come; the
+ * reader is a backend-executor thread, never that event loop.
+ *
+ * <p>At most {@link #HIGH_WATER} bytes wait here: above it the connection stops reading from the backend (TCP
+ * then slows the backend down) until the reader has taken the queue below {@link #LOW_WATER}, as nginx does with
+ * {@code proxy_buffering off}.
+ */
+final class BackendBodyStream extends InputStream {
+
+    static final int HIGH_WATER = 256 * 1024;
+    static final int LOW_WATER = 64 * 1024;
+
+    private final Channel backend;
+    private final long timeoutMillis;
+    private final ArrayDeque<ByteBuf> pieces = new ArrayDeque<>();
+    private long queued;
+    private boolean ended;
+    private boolean closed;
+    private IOException failure;
+
+    /** @param timeoutMillis how long a read waits for the backend's next piece (0: no limit) */
+    BackendBodyStream(Channel backend, long timeoutMillis) {
+        this.backend = backend;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    // --- the event loop's side
+
+    /** Takes ownership of {@code piece}. */
+    void offer(ByteBuf piece) {
+        boolean pause;
+        synchronized (this) {
+            if (closed || !piece.isReadable()) {
+                piece.release();
+                return;
+            }
+            pieces.add(piece);
+            queued += piece.readableBytes();
+            pause = queued > HIGH_WATER;
+            notifyAll();
+        }
+        if (pause) {
+            backend.config().setAutoRead(false);
+        }
+    }
+
+    synchronized void end() {
+        ended = true;
+        notifyAll();
+    }
+
+    synchronized void fail(IOException cause) {
+        if (!ended) {
+            failure = cause;
+            notifyAll();
+        }
+    }
+
+    /** True once every byte has arrived; the connection can then serve another request. */
+    synchronized boolean isComplete() {
+        return ended;
+    }
+
+    // --- the reader's side
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] into, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        boolean resume;
+        int n;
+        synchronized (this) {
+            long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000 : 0;
+            while (pieces.isEmpty() && !ended && failure == null && !closed) {
+                long waitMillis = deadline == 0 ? 0 : (deadline - System.nanoTime()) / 1_000_000;
+                if (deadline != 0 && waitMillis <= 0) {
+                    throw new SocketTimeoutException("backend sent nothing for " + timeoutMillis + " ms");
+                }
+                try {
+                    wait(waitMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while reading the backend's body", e);
+                }
+            }
+            if (closed) {
+                throw new IOException("stream closed");
+            }
+            if (pieces.isEmpty()) {
+                if (failure != null) {
+                    throw failure;
+                }
+                return -1;
+            }
+            ByteBuf piece = pieces.peek();
+            n = Math.min(length, piece.readableBytes());
+            piece.readBytes(into, offset, n);
+            if (!piece.isReadable()) {
+                pieces.poll().release();
+            }
+            long before = queued;
+            queued -= n;
+            resume = before > LOW_WATER && queued <= LOW_WATER && !ended;
+        }
+        if (resume) {
+            backend.eventLoop().execute(() -> {
+                backend.config().setAutoRead(true);
+                backend.read();
+            });
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized int available() {
+        return (int) Math.min(Integer.MAX_VALUE, queued);
+    }
+
+    /** Closing before the end gives the connection up: nobody will read the rest of the body. */
+    @Override
+    public void close() {
+        boolean abort;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            abort = !ended;
+            pieces.forEach(ByteBuf::release);
+            pieces.clear();
+            queued = 0;
+            notifyAll();
+        }
+        if (abort) {
+            backend.close();
+        }
+    }
+}

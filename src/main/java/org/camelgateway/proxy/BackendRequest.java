@@ -1,0 +1,230 @@
+package org.camelgateway.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.util.Iterator;
+import java.util.Map;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.component.http.helper.HttpMethodHelper;
+import org.apache.camel.http.common.HttpHelper;
+import org.apache.camel.spi.HeaderFilterStrategy;
+import org.apache.camel.support.ExchangeHelper;
+import org.apache.camel.support.ObjectHelper;
+import org.apache.hc.core5.http.Method;
+
+/**
+ * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helpers give the
+ * method and the URL (the endpoint's URI plus the client's path and raw query, for bridge endpoints), the endpoint's
+ * header filter strategy picks the headers, and {@code Host} names the backend unless the endpoint preserves the
+ * client's. The body is sent with a {@code Content-Length}; a large stream cache (an upload spooled to disk) is
+ * sent in pieces as the connection takes them. Writable more than once, for the resend on a fresh connection.
+ */
+final class BackendRequest {
+
+    /** Bodies up to this size are copied into one buffer; larger stream caches are sent in pieces of it. */
+    private static final int PIECE = 64 * 1024;
+
+    final String host;
+    final int port;
+    final boolean idempotent;
+    /** The endpoint's header policy, also applied to the response's headers. */
+    final HeaderFilterStrategy filter;
+    private final HttpRequest head;
+    private final byte[] bytes;
+    private final StreamCache stream;
+    private final long streamLength;
+
+    private BackendRequest(String host, int port, boolean idempotent, HeaderFilterStrategy filter, HttpRequest head,
+            byte[] bytes, StreamCache stream, long streamLength) {
+        this.host = host;
+        this.port = port;
+        this.idempotent = idempotent;
+        this.filter = filter;
+        this.head = head;
+        this.bytes = bytes;
+        this.stream = stream;
+        this.streamLength = streamLength;
+    }
+
+    static BackendRequest of(Exchange exchange, HttpEndpoint endpoint) throws Exception {
+        Message in = exchange.getIn();
+        HttpMethods method = HttpMethodHelper.createMethod(exchange, endpoint);
+        URI uri = HttpHelper.createURI(exchange, HttpHelper.createURL(exchange, endpoint), endpoint);
+        String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            target = target + "?" + uri.getRawQuery();
+        }
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+
+        HttpHeaders headers = io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory()
+                .withValidation(false).newHeaders();
+        HeaderFilterStrategy filter = endpoint.getHeaderFilterStrategy();
+        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
+            Object value = header.getValue();
+            if (value == null) {
+                continue;
+            }
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                String text = value.toString();
+                if (!filter.applyFilterToCamelHeaders(header.getKey(), text, exchange)) {
+                    headers.add(header.getKey(), text);
+                }
+                continue;
+            }
+            // a list is one header line per value, as camel-http sends it
+            for (Iterator<?> it = ObjectHelper.createIterator(value, null, true); it.hasNext();) {
+                Object one = it.next();
+                String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, one);
+                if (text != null && !filter.applyFilterToCamelHeaders(header.getKey(), text, exchange)) {
+                    headers.add(header.getKey(), text);
+                }
+            }
+        }
+        String clientHost = endpoint.isPreserveHostHeader() ? in.getHeader("Host", String.class) : null;
+        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost
+                : port == 80 ? uri.getHost() : uri.getHost() + ":" + port);
+        if (endpoint.isConnectionClose()) {
+            headers.set(HttpHeaderNames.CONNECTION, "close");
+        }
+
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method.name()), target,
+                headers);
+        byte[] bytes = null;
+        StreamCache stream = null;
+        long streamLength = 0;
+        if (method.isEntityEnclosing()) {
+            Object body = in.getBody();
+            String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+            if (contentType != null) {
+                headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            }
+            if (body instanceof StreamCache cache && body instanceof InputStream && cache.length() > PIECE) {
+                stream = cache;
+                streamLength = cache.length();
+            } else {
+                bytes = bodyBytes(exchange, body);
+            }
+            headers.set(HttpHeaderNames.CONTENT_LENGTH, stream != null ? streamLength : bytes.length);
+        }
+        return new BackendRequest(uri.getHost(), port, Method.isIdempotent(method.name()), filter, head, bytes,
+                stream, streamLength);
+    }
+
+    private static byte[] bodyBytes(Exchange exchange, Object body) throws IOException {
+        if (body == null) {
+            return new byte[0];
+        }
+        if (body instanceof byte[] b) {
+            return b;
+        }
+        if (body instanceof String s) {
+            return s.getBytes(Charset.forName(ExchangeHelper.getCharsetName(exchange, true)));
+        }
+        if (body instanceof StreamCache cache) {
+            cache.reset();
+            byte[] b = exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
+            cache.reset();
+            return b;
+        }
+        byte[] b = exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
+        if (b == null) {
+            throw new IOException("cannot send a body of type " + body.getClass().getName() + " to a backend");
+        }
+        return b;
+    }
+
+    String method() {
+        return head.method().name();
+    }
+
+    String connectionHeader() {
+        return head.headers().get(HttpHeaderNames.CONNECTION);
+    }
+
+    /** Writes the whole request; the future fails if the connection does. Must run on the channel's event loop. */
+    ChannelFuture writeTo(Channel channel) {
+        if (stream == null) {
+            ByteBuf content = bytes == null || bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
+            return channel.writeAndFlush(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+                    content, head.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+        }
+        stream.reset();
+        channel.write(head);
+        return new Pump(channel, (InputStream) stream, streamLength).next();
+    }
+
+    /** Sends a large body a piece at a time, each when the connection has room, so a slow backend costs no memory. */
+    private static final class Pump implements ChannelFutureListener {
+
+        private final Channel channel;
+        private final InputStream in;
+        private long left;
+        private final io.netty.channel.ChannelPromise done;
+
+        Pump(Channel channel, InputStream in, long length) {
+            this.channel = channel;
+            this.in = in;
+            this.left = length;
+            this.done = channel.newPromise();
+        }
+
+        ChannelFuture next() {
+            try {
+                while (left > 0) {
+                    byte[] piece = new byte[(int) Math.min(PIECE, left)];
+                    int n = in.readNBytes(piece, 0, piece.length);
+                    if (n <= 0) {
+                        throw new IOException("request body ended " + left + " bytes early");
+                    }
+                    left -= n;
+                    ChannelFuture written = channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(piece, 0, n)));
+                    if (!channel.isWritable() && left > 0) {
+                        written.addListener(this);
+                        return done;
+                    }
+                }
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+                    if (f.isSuccess()) {
+                        done.trySuccess();
+                    } else {
+                        done.tryFailure(f.cause());
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                done.tryFailure(e);
+            }
+            return done;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture written) {
+            if (written.isSuccess()) {
+                next();
+            } else {
+                done.tryFailure(written.cause());
+            }
+        }
+    }
+
+}
