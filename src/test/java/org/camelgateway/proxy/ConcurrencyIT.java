@@ -29,10 +29,30 @@ class ConcurrencyIT {
 
     @Test
     void twoHundredSlowRequestsAreAllInFlightAtOnce() throws Exception {
+        allInFlightAtOnce(() -> { });
+    }
+
+    /**
+     * Waiting for a backend costs no thread: camel-http would hold one of the backend executor's threads per call
+     * (named gateway-backend-N; on Java 17, the CI's JDK, they are platform threads and visible here).
+     */
+    @Test
+    void backendCallsWaitWithoutAThreadEach() throws Exception {
+        List<Integer> waitingThreads = new ArrayList<>();
+        allInFlightAtOnce(() -> waitingThreads.add((int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().matches("gateway-backend-\\d+")).count()));
+        assertThat(waitingThreads).containsExactly(0);
+    }
+
+    /** Sends IN_FLIGHT requests to a backend that answers only once all of them are inside it. */
+    private static void allInFlightAtOnce(Runnable whileAllWait) throws Exception {
         CountDownLatch allArrived = new CountDownLatch(IN_FLIGHT);
         // answers only once every request is inside the backend at the same time; no timing involved
         try (Backend backend = Backend.start("barrier").answer(r -> {
             allArrived.countDown();
+            if (allArrived.getCount() == 0) {
+                whileAllWait.run();
+            }
             try {
                 return allArrived.await(60, TimeUnit.SECONDS)
                         ? Reply.ok("together") : new Reply(500, Map.of(), "alone".getBytes());

@@ -40,11 +40,16 @@ class ProxyCorrectnessIT {
 
     @BeforeAll
     static void start() throws Exception {
+        startWith(Map.of());
+    }
+
+    static void startWith(Map<String, String> extra) throws Exception {
         backend = Backend.start("backend");
-        gateway = GatewayUnderTest.start("proxy", Map.of(
-                "backend.url", backend.url(),
-                "unreachable.url", "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable(),
-                "gateway.max-body-size", Integer.toString(2 * 1024 * 1024)));
+        Map<String, String> properties = new java.util.HashMap<>(extra);
+        properties.put("backend.url", backend.url());
+        properties.put("unreachable.url", "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable());
+        properties.put("gateway.max-body-size", Integer.toString(2 * 1024 * 1024));
+        gateway = GatewayUnderTest.start("proxy", properties);
     }
 
     @AfterAll

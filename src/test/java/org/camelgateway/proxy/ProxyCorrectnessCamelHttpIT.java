@@ -1,0 +1,18 @@
+package org.camelgateway.proxy;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Every proxy guarantee of {@link ProxyCorrectnessIT} again with backend calls through camel-http
+ * ({@code gateway.backend-client=http}), the path endpoints with options BackendClient does not implement take: the
+ * two clients must be indistinguishable to clients and backends.
+ */
+class ProxyCorrectnessCamelHttpIT extends ProxyCorrectnessIT {
+
+    @BeforeAll
+    static void start() throws Exception {
+        startWith(Map.of("gateway.backend-client", "http"));
+    }
+}
