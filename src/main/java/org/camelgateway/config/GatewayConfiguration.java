@@ -70,7 +70,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             @PropertyInject(value = "gateway.header-timeout", defaultValue = "10000") long headerTimeout,
             @PropertyInject(value = "gateway.idle-timeout", defaultValue = "75000") long idleTimeout,
             @PropertyInject(value = "gateway.max-connections", defaultValue = "10000") int maxConnections,
-            @PropertyInject(value = "gateway.route-on-event-loop", defaultValue = "false") boolean onEventLoop,
+            @PropertyInject(value = "gateway.route-on-event-loop", defaultValue = "true") boolean onEventLoop,
             @PropertyInject(value = "gateway.send-timeout", defaultValue = "60000") long sendTimeout,
             @PropertyInject(value = "gateway.body-buffer-size", defaultValue = "65536") int bodyBufferSize,
             @PropertyInject(value = "gateway.body-spool-dir", defaultValue = "{{sys:java.io.tmpdir}}") String bodySpoolDir,
