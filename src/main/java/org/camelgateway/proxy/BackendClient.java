@@ -24,6 +24,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.URISupport;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>It serves {@code to: http://...} endpoints whose options it implements exactly the way camel-http does
  * (Camel's own helpers build the method and URL, the endpoint's header filter strategy picks headers); an endpoint
  * with anything else (TLS, a proxy, authentication, cookies, {@code throwExceptionOnFailure} and the other options
- * listed in {@link #serves}) keeps going through camel-http.
+ * listed in {@link #unserved}) keeps going through camel-http, and the log says so once per endpoint.
  *
  * <p>Connections are pooled per event loop and backend address, touched only from their loop, so the pool needs
  * no lock. A pooled connection idle for longer than {@link #IDLE_TIMEOUT_MILLIS} is closed.
@@ -68,30 +69,49 @@ public final class BackendClient extends ServiceSupport {
         this.fallback = enabled ? new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-backend-io", true)) : null;
     }
 
-    /** Whether a call to {@code endpoint} goes through this client; decided once per endpoint. */
+    /** Whether a call to {@code endpoint} goes through this client; decided once per endpoint, and logged. */
     public boolean serves(HttpEndpoint endpoint) {
-        if (!enabled || !"http".equalsIgnoreCase(endpoint.getHttpUri().getScheme())) {
-            return false;
+        String reason = unserved(endpoint);
+        if (reason == null) {
+            LOG.debug("Backend {}: non-blocking client", URISupport.sanitizeUri(endpoint.getEndpointUri()));
+        } else if (enabled) {
+            LOG.info("Backend {} goes through camel-http (blocking, a thread per call): {}",
+                    URISupport.sanitizeUri(endpoint.getEndpointUri()), reason);
         }
-        HttpComponent component = endpoint.getComponent();
-        return endpoint.getHttpClientConfigurer() == null // authentication, OAuth 2, a proxy
-                && endpoint.getAuthBearerToken() == null
-                && endpoint.getSslContextParameters() == null
-                && endpoint.getHttpContext() == null
-                && endpoint.getCookieHandler() == null
-                && endpoint.getCustomHostHeader() == null
-                && endpoint.getUserAgent() == null
-                && endpoint.getHttpActivityListener() == null && !endpoint.isLogHttpActivity()
-                && (endpoint.getHttpClientOptions() == null || endpoint.getHttpClientOptions().isEmpty())
-                && (endpoint.getHttpConnectionOptions() == null || endpoint.getHttpConnectionOptions().isEmpty())
-                && !endpoint.isThrowExceptionOnFailure()
-                && !endpoint.isSkipRequestHeaders() && !endpoint.isSkipResponseHeaders()
-                && !endpoint.isSkipControlHeaders() && !endpoint.isIgnoreResponseBody()
-                && !endpoint.isFollowRedirects() && !endpoint.isGetWithBody() && !endpoint.isDeleteWithBody()
-                && !endpoint.isMultipartUpload() && !endpoint.isUseSystemProperties()
-                && !endpoint.isCopyHeaders()
-                && component.isCookieManagementDisabled() && component.isContentCompressionDisabled()
-                && component.isRedirectHandlingDisabled() && component.isDefaultUserAgentDisabled();
+        return reason == null;
+    }
+
+    /** Why camel-http must make the calls to {@code endpoint}, or null if this client implements all it asks. */
+    private String unserved(HttpEndpoint e) {
+        if (!enabled) {
+            return "gateway.backend-client=http";
+        }
+        HttpComponent c = e.getComponent();
+        Map<String, Boolean> options = new java.util.LinkedHashMap<>();
+        options.put("an https URI", !"http".equalsIgnoreCase(e.getHttpUri().getScheme()));
+        options.put("authentication, OAuth 2 or a proxy", e.getHttpClientConfigurer() != null
+                || e.getAuthBearerToken() != null || e.isUseSystemProperties());
+        options.put("sslContextParameters", e.getSslContextParameters() != null);
+        options.put("httpContext", e.getHttpContext() != null);
+        options.put("cookieHandler", e.getCookieHandler() != null);
+        options.put("customHostHeader", e.getCustomHostHeader() != null);
+        options.put("userAgent", e.getUserAgent() != null);
+        options.put("logHttpActivity", e.getHttpActivityListener() != null || e.isLogHttpActivity());
+        options.put("httpClient.* or httpConnection.* options",
+                e.getHttpClientOptions() != null && !e.getHttpClientOptions().isEmpty()
+                        || e.getHttpConnectionOptions() != null && !e.getHttpConnectionOptions().isEmpty());
+        options.put("throwExceptionOnFailure=true", e.isThrowExceptionOnFailure());
+        options.put("skipRequestHeaders, skipResponseHeaders or skipControlHeaders",
+                e.isSkipRequestHeaders() || e.isSkipResponseHeaders() || e.isSkipControlHeaders());
+        options.put("ignoreResponseBody", e.isIgnoreResponseBody());
+        options.put("followRedirects", e.isFollowRedirects() || !c.isRedirectHandlingDisabled());
+        options.put("getWithBody or deleteWithBody", e.isGetWithBody() || e.isDeleteWithBody());
+        options.put("multipartUpload", e.isMultipartUpload());
+        options.put("copyHeaders", e.isCopyHeaders());
+        options.put("cookie management", !c.isCookieManagementDisabled());
+        options.put("content compression", !c.isContentCompressionDisabled());
+        options.put("HttpClient's User-Agent", !c.isDefaultUserAgentDisabled());
+        return options.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(null);
     }
 
     /**

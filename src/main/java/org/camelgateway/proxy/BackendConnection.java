@@ -75,6 +75,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         this.interim = false;
         this.stream = null;
         this.lastActivity = System.nanoTime();
+        // a streamed body may have paused reading just before its end arrived (BackendBodyStream)
+        ctx.channel().config().setAutoRead(true);
         if (call.responseTimeout > 0) {
             timer = ctx.executor().schedule(this::checkTimeout, call.responseTimeout, TimeUnit.MILLISECONDS);
         }

@@ -94,6 +94,26 @@ class ResponseStreamingIT {
         }
     }
 
+    /**
+     * A backend faster than the client makes the gateway stop reading it for a while (at most 256 KiB wait in the
+     * gateway). A connection that went back to the pool in that state once never read the next response: the
+     * second request on it waited for the response timeout.
+     */
+    @Test
+    void backendConnectionServesTheNextRequestAfterABodyThatOutranTheClient() throws Exception {
+        startBackend(exchange -> sendGenerated(exchange, 4L * MIB, true));
+        startGateway(backendUrl());
+        try (Socket s = client()) {
+            s.setSoTimeout(10_000);
+            for (int i = 0; i < 10; i++) {
+                request(s, "/big/" + i);
+                Head head = readHead(s.getInputStream());
+                assertThat(head.status).isEqualTo(200);
+                assertThat(sha256(s.getInputStream(), 4L * MIB)).isEqualTo(expectedSha256(4L * MIB));
+            }
+        }
+    }
+
     @Test
     void relaysABodyOfUnknownLengthChunked() throws Exception {
         startBackend(exchange -> sendGenerated(exchange, 5L * MIB, false));
