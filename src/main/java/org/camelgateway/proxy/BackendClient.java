@@ -97,9 +97,8 @@ public final class BackendClient extends ServiceSupport {
         options.put("customHostHeader", e.getCustomHostHeader() != null);
         options.put("userAgent", e.getUserAgent() != null);
         options.put("logHttpActivity", e.getHttpActivityListener() != null || e.isLogHttpActivity());
-        options.put("httpClient.* or httpConnection.* options",
-                e.getHttpClientOptions() != null && !e.getHttpClientOptions().isEmpty()
-                        || e.getHttpConnectionOptions() != null && !e.getHttpConnectionOptions().isEmpty());
+        options.put("httpClient.* or httpConnection.* options", hasOwnOptions(e.getHttpClientOptions())
+                || hasOwnOptions(e.getHttpConnectionOptions()));
         options.put("throwExceptionOnFailure=true", e.isThrowExceptionOnFailure());
         options.put("skipRequestHeaders, skipResponseHeaders or skipControlHeaders",
                 e.isSkipRequestHeaders() || e.isSkipResponseHeaders() || e.isSkipControlHeaders());
@@ -113,6 +112,14 @@ public final class BackendClient extends ServiceSupport {
         options.put("HttpClient's User-Agent", !c.isDefaultUserAgentDisabled());
         return options.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(null);
     }
+
+    /** camel-http also lists its timeouts among these options; they are read through the endpoint here. */
+    private static boolean hasOwnOptions(Map<String, Object> options) {
+        return options != null && options.keySet().stream().anyMatch(key -> !TIMEOUTS.contains(key));
+    }
+
+    private static final java.util.Set<String> TIMEOUTS = java.util.Set.of(
+            "connectTimeout", "soTimeout", "responseTimeout", "connectionRequestTimeout");
 
     /**
      * Sends the exchange's request to {@code endpoint} and fills the exchange with the response or the failure, as
