@@ -67,6 +67,9 @@ public final class BackendClient extends ServiceSupport {
         this.enabled = enabled;
         // for exchanges that did not come from a client connection (a route started by a timer, a test template)
         this.fallback = enabled ? new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-backend-io", true)) : null;
+        if (!enabled) {
+            LOG.info("Every backend call goes through camel-http (gateway.backend-client=http)");
+        }
     }
 
     /** Whether a call to {@code endpoint} goes through this client; decided once per endpoint, and logged. */

@@ -2,7 +2,6 @@ package org.camelgateway.proxy;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Every proxy guarantee of {@link ProxyCorrectnessIT} again with backend calls through camel-http
@@ -11,8 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ProxyCorrectnessCamelHttpIT extends ProxyCorrectnessIT {
 
-    @BeforeAll
-    static void start() throws Exception {
-        startWith(Map.of("gateway.backend-client", "http"));
+    @Override
+    Map<String, String> extraProperties() {
+        return Map.of("gateway.backend-client", "http");
     }
 }

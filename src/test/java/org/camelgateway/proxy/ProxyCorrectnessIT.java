@@ -22,6 +22,7 @@ import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway proxies as nginx or Envoy would, for routes written in plain Camel YAML with bare
  * {@code to: http://...} URIs: real client sockets, a real backend, byte-level assertions.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one gateway per class; the camel-http variant overrides extraProperties
 class ProxyCorrectnessIT {
 
     static Backend backend;
@@ -39,21 +41,22 @@ class ProxyCorrectnessIT {
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
-    static void start() throws Exception {
-        startWith(Map.of());
-    }
-
-    static void startWith(Map<String, String> extra) throws Exception {
+    void start() throws Exception {
         backend = Backend.start("backend");
-        Map<String, String> properties = new java.util.HashMap<>(extra);
+        Map<String, String> properties = new java.util.HashMap<>(extraProperties());
         properties.put("backend.url", backend.url());
         properties.put("unreachable.url", "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable());
         properties.put("gateway.max-body-size", Integer.toString(2 * 1024 * 1024));
         gateway = GatewayUnderTest.start("proxy", properties);
     }
 
+    /** Gateway properties of this variant of the suite (see ProxyCorrectnessCamelHttpIT). */
+    Map<String, String> extraProperties() {
+        return Map.of();
+    }
+
     @AfterAll
-    static void stop() {
+    void stop() {
         gateway.close();
         backend.close();
     }
