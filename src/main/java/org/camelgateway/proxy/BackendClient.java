@@ -3,8 +3,11 @@ package org.camelgateway.proxy;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -90,7 +93,7 @@ public final class BackendClient extends ServiceSupport {
             return "gateway.backend-client=http";
         }
         HttpComponent c = e.getComponent();
-        Map<String, Boolean> options = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> options = new LinkedHashMap<>();
         options.put("an https URI", !"http".equalsIgnoreCase(e.getHttpUri().getScheme()));
         options.put("authentication, OAuth 2 or a proxy", e.getHttpClientConfigurer() != null
                 || e.getAuthBearerToken() != null || e.isUseSystemProperties());
@@ -121,7 +124,7 @@ public final class BackendClient extends ServiceSupport {
         return options != null && options.keySet().stream().anyMatch(key -> !TIMEOUTS.contains(key));
     }
 
-    private static final java.util.Set<String> TIMEOUTS = java.util.Set.of(
+    private static final Set<String> TIMEOUTS = Set.of(
             "connectTimeout", "soTimeout", "responseTimeout", "connectionRequestTimeout");
 
     /**
@@ -132,7 +135,7 @@ public final class BackendClient extends ServiceSupport {
      */
     public boolean call(Exchange exchange, HttpEndpoint endpoint, AsyncCallback callback) {
         if (!executor.tryEnter()) {
-            exchange.setException(new java.util.concurrent.RejectedExecutionException(
+            exchange.setException(new RejectedExecutionException(
                     "more than the allowed backend calls in flight"));
             callback.done(true);
             return true;

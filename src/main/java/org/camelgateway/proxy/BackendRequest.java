@@ -12,9 +12,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -77,7 +80,7 @@ final class BackendRequest {
         }
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
 
-        HttpHeaders headers = io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory()
+        HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory()
                 .withValidation(false).newHeaders();
         HeaderFilterStrategy filter = endpoint.getHeaderFilterStrategy();
         for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
@@ -167,7 +170,7 @@ final class BackendRequest {
         if (stream == null) {
             ByteBuf content = bytes == null || bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes);
             return channel.writeAndFlush(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
-                    content, head.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE));
+                    content, head.headers(), EmptyHttpHeaders.INSTANCE));
         }
         stream.reset();
         channel.write(head);
@@ -180,7 +183,7 @@ final class BackendRequest {
         private final Channel channel;
         private final InputStream in;
         private long left;
-        private final io.netty.channel.ChannelPromise done;
+        private final ChannelPromise done;
 
         Pump(Channel channel, InputStream in, long length) {
             this.channel = channel;

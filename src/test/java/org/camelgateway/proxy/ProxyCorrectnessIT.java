@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -43,7 +44,7 @@ class ProxyCorrectnessIT {
     @BeforeAll
     void start() throws Exception {
         backend = Backend.start("backend");
-        Map<String, String> properties = new java.util.HashMap<>(extraProperties());
+        Map<String, String> properties = new HashMap<>(extraProperties());
         properties.put("backend.url", backend.url());
         properties.put("unreachable.url", "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable());
         properties.put("gateway.max-body-size", Integer.toString(2 * 1024 * 1024));
