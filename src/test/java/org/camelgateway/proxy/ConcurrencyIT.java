@@ -44,6 +44,31 @@ class ConcurrencyIT {
         assertThat(waitingThreads).containsExactly(0);
     }
 
+    /**
+     * Routes run on the event loop; a step that blocks its thread behind Camel's threads step leaves the loop free:
+     * a plain request is answered while eight others still sleep in their route (without threads it waits for them).
+     */
+    @Test
+    void blockingStepBehindThreadsLeavesTheEventLoopFree() throws Exception {
+        try (Backend backend = Backend.start("plain");
+             GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
+                     "unreachable.url", "http://127.0.0.1:1", "blocking.millis", "3000"))) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            List<CompletableFuture<HttpResponse<String>>> sleeping = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                sleeping.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/blocking/" + i)))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(gateway.url("/plain/x")))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(200);
+            assertThat(sleeping).noneMatch(CompletableFuture::isDone);
+            for (CompletableFuture<HttpResponse<String>> r : sleeping) {
+                assertThat(r.get(30, TimeUnit.SECONDS).body()).isEqualTo("slept");
+            }
+        }
+    }
+
     /** Sends IN_FLIGHT requests to a backend that answers only once all of them are inside it. */
     private static void allInFlightAtOnce(Runnable whileAllWait) throws Exception {
         CountDownLatch allArrived = new CountDownLatch(IN_FLIGHT);
