@@ -91,7 +91,7 @@ final class BackendRequest {
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
                 String text = value.toString();
                 if (!filter.applyFilterToCamelHeaders(header.getKey(), text, exchange)) {
-                    headers.add(header.getKey(), text);
+                    headers.add(header.getKey(), oneLine(text));
                 }
                 continue;
             }
@@ -100,7 +100,7 @@ final class BackendRequest {
                 Object one = it.next();
                 String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, one);
                 if (text != null && !filter.applyFilterToCamelHeaders(header.getKey(), text, exchange)) {
-                    headers.add(header.getKey(), text);
+                    headers.add(header.getKey(), oneLine(text));
                 }
             }
         }
@@ -132,6 +132,28 @@ final class BackendRequest {
         }
         return new BackendRequest(uri.getHost(), port, Method.isIdempotent(method.name()), filter, head, bytes,
                 stream, streamLength);
+    }
+
+    /**
+     * A header value as one line: CR, LF, FF and VT become spaces, as HttpClient (and so camel-http) writes them. A
+     * route may copy client input into a header ({@code ${header.CamelHttpQuery}} is percent-decoded); a raw line
+     * break there would let the client add headers or a second request of its own on the backend connection.
+     */
+    static String oneLine(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == '\f' || c == '\u000b') {
+                char[] chars = value.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    char d = chars[j];
+                    if (d == '\r' || d == '\n' || d == '\f' || d == '\u000b') {
+                        chars[j] = ' ';
+                    }
+                }
+                return new String(chars);
+            }
+        }
+        return value;
     }
 
     private static byte[] bodyBytes(Exchange exchange, Object body) throws IOException {

@@ -396,6 +396,22 @@ class ProxyCorrectnessIT {
         assertThat(backend.received()).isEmpty();
     }
 
+    /**
+     * A route that copies client input into a header cannot be used to add headers (or a second request) on the
+     * backend connection: line breaks in a header value are sent as spaces, as HttpClient sends them.
+     */
+    @Test
+    void lineBreaksAClientSmugglesIntoAHeaderValueDoNotSplitTheBackendRequest() throws Exception {
+        try (RawHttp http = raw()) {
+            RawHttp.Response r = http.exchange(
+                    "GET /from-query/x?a%0d%0aX-Injected:%20yes%0d%0a HTTP/1.1\r\nHost: gw");
+            assertThat(r.status()).isEqualTo(200);
+        }
+        assertThat(backend.received()).hasSize(1);
+        assertThat(backend.last().header("X-Injected")).isNull();
+        assertThat(backend.last().header("X-From-Query")).isEqualTo("a  X-Injected: yes");
+    }
+
     @Test
     void refusedBackendGets502() throws Exception {
         try (RawHttp http = raw()) {
