@@ -226,8 +226,7 @@ public final class BackendClient extends ServiceSupport {
 
         /** Sends on an idle pooled connection if there is one (and {@code reuse}), else on a new connection. */
         void send(BackendCallState call, boolean reuse) {
-            String key = call.request.host + ":" + call.request.port;
-            ArrayDeque<Channel> free = reuse ? idle.get(key) : null;
+            ArrayDeque<Channel> free = reuse ? idle.get(call.request.address) : null;
             Channel channel;
             long now = System.nanoTime();
             while (free != null && (channel = free.pollLast()) != null) {

@@ -68,7 +68,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Starts {@code call} on this connection; on its event loop. */
     void begin(BackendCallState call, boolean reused) {
         this.call = call;
-        this.key = call.request.host + ":" + call.request.port;
+        this.key = call.request.address;
         this.reused = reused;
         this.head = null;
         this.body = Body.NONE;

@@ -50,6 +50,8 @@ final class BackendRequest {
 
     final String host;
     final int port;
+    /** {@code host:port}: the pool's key for the backend's connections. */
+    final String address;
     final boolean idempotent;
     /** The endpoint's header policy, also applied to the response's headers. */
     final HeaderFilterStrategy filter;
@@ -58,10 +60,11 @@ final class BackendRequest {
     private final StreamCache stream;
     private final long streamLength;
 
-    private BackendRequest(String host, int port, boolean idempotent, HeaderFilterStrategy filter, HttpRequest head,
-            byte[] bytes, StreamCache stream, long streamLength) {
+    private BackendRequest(String host, int port, String address, boolean idempotent, HeaderFilterStrategy filter,
+            HttpRequest head, byte[] bytes, StreamCache stream, long streamLength) {
         this.host = host;
         this.port = port;
+        this.address = address;
         this.idempotent = idempotent;
         this.filter = filter;
         this.head = head;
@@ -104,9 +107,9 @@ final class BackendRequest {
                 }
             }
         }
+        String address = uri.getHost() + ":" + port;
         String clientHost = endpoint.isPreserveHostHeader() ? in.getHeader("Host", String.class) : null;
-        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost
-                : port == 80 ? uri.getHost() : uri.getHost() + ":" + port);
+        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost : port == 80 ? uri.getHost() : address);
         if (endpoint.isConnectionClose()) {
             headers.set(HttpHeaderNames.CONNECTION, "close");
         }
@@ -130,8 +133,8 @@ final class BackendRequest {
             }
             headers.set(HttpHeaderNames.CONTENT_LENGTH, stream != null ? streamLength : bytes.length);
         }
-        return new BackendRequest(uri.getHost(), port, Method.isIdempotent(method.name()), filter, head, bytes,
-                stream, streamLength);
+        return new BackendRequest(uri.getHost(), port, address, Method.isIdempotent(method.name()), filter, head,
+                bytes, stream, streamLength);
     }
 
     /**
