@@ -92,18 +92,14 @@ final class BackendRequest {
                 continue;
             }
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                String text = value.toString();
-                if (!filter.applyFilterToCamelHeaders(header.getKey(), text, exchange)) {
-                    headers.add(header.getKey(), oneLine(text));
-                }
+                addUnlessFiltered(headers, filter, header.getKey(), value.toString(), exchange);
                 continue;
             }
             // a list is one header line per value, as camel-http sends it
             for (Iterator<?> it = ObjectHelper.createIterator(value, null, true); it.hasNext();) {
-                Object one = it.next();
-                String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, one);
-                if (text != null && !filter.applyFilterToCamelHeaders(header.getKey(), text, exchange)) {
-                    headers.add(header.getKey(), oneLine(text));
+                String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, it.next());
+                if (text != null) {
+                    addUnlessFiltered(headers, filter, header.getKey(), text, exchange);
                 }
             }
         }
@@ -144,12 +140,10 @@ final class BackendRequest {
      */
     static String oneLine(String value) {
         for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == '\f' || c == '\u000b') {
+            if (breaksLine(value.charAt(i))) {
                 char[] chars = value.toCharArray();
                 for (int j = i; j < chars.length; j++) {
-                    char d = chars[j];
-                    if (d == '\r' || d == '\n' || d == '\f' || d == '\u000b') {
+                    if (breaksLine(chars[j])) {
                         chars[j] = ' ';
                     }
                 }
@@ -157,6 +151,17 @@ final class BackendRequest {
             }
         }
         return value;
+    }
+
+    private static boolean breaksLine(char c) {
+        return c == '\r' || c == '\n' || c == '\f' || c == '\u000b';
+    }
+
+    private static void addUnlessFiltered(HttpHeaders headers, HeaderFilterStrategy filter, String name, String value,
+            Exchange exchange) {
+        if (!filter.applyFilterToCamelHeaders(name, value, exchange)) {
+            headers.add(name, oneLine(value));
+        }
     }
 
     private static byte[] bodyBytes(Exchange exchange, Object body) throws IOException {
