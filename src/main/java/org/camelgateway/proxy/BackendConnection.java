@@ -35,8 +35,8 @@ import org.apache.hc.core5.http.NoHttpResponseException;
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter {
 
-    /** Bodies up to this size are held and passed on whole. */
-    static final int HOLD_LIMIT = 64 * 1024;
+    /** Bodies up to this size are held and passed on whole: the same limit as on the camel-http path. */
+    static final int HOLD_LIMIT = ResponseStreamer.WHOLE_LIMIT;
 
     private enum Body { NONE, HOLDING, STREAMING }
 
