@@ -16,8 +16,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.http.HttpMethods;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.camelgateway.edge.EdgeSettings;
 import org.camelgateway.edge.TrustedProxies;
 import org.camelgateway.ops.GatewayState;
@@ -25,6 +23,7 @@ import org.camelgateway.ops.ManagementServer;
 import org.camelgateway.ops.ReloadGate;
 import org.camelgateway.ops.RequestObserver;
 import org.camelgateway.ops.RoutesReloader;
+import org.camelgateway.ops.RouteTimer;
 import org.camelgateway.proxy.BackendCallStrategy;
 import org.camelgateway.proxy.BackendClient;
 import org.camelgateway.proxy.BackendExecutor;
@@ -132,16 +131,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addRoutePolicyFactory((ctx, routeId, route) -> forwarded);
 
         if (Boolean.parseBoolean(property(context, "gateway.route-metrics", "true"))) {
-            // per-route timers and exchange counters from camel-micrometer, tagged by route id
-            MicrometerRoutePolicyFactory routeMetrics = new MicrometerRoutePolicyFactory();
-            routeMetrics.setMeterRegistry(metrics);
-            // per route only: the context-wide series repeat gateway_requests, and each extra counter costs a
-            // meter lookup on every exchange
-            MicrometerRoutePolicyConfiguration policy = new MicrometerRoutePolicyConfiguration();
-            policy.setContextEnabled(false);
-            policy.setAdditionalCounters(false);
-            routeMetrics.setPolicyConfiguration(policy);
-            context.addRoutePolicyFactory(routeMetrics);
+            // per-route timers from camel-micrometer, tagged by route id; per route only: a context-wide series
+            // would repeat gateway_requests
+            context.addRoutePolicyFactory((ctx, routeId, route) -> new RouteTimer(metrics));
         }
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);

@@ -66,7 +66,9 @@ class ManagementIT {
                 .contains("gateway_backend_requests_total{member=\"")
                 .contains("gateway_requests_seconds_bucket{route=\"svc-service\",status=\"2xx\",le=")
                 .contains("gateway_requests_in_flight")
-                .contains("jvm_memory_used_bytes");
+                .contains("jvm_memory_used_bytes")
+                // camel-micrometer's per-route timer, one sample per exchange the route took
+                .containsPattern("camel_route_policy_seconds_count\\{[^}]*routeId=\"svc-service\"} 4\\b");
         assertThat(text).doesNotContain("unique-path").doesNotContain("nowhere-at-all");
     }
 
