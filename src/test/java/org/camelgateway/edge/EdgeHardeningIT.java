@@ -214,6 +214,18 @@ class EdgeHardeningIT {
     }
 
     @Test
+    void slowHeadOnAConnectionThatWasServedBeforeGets408() throws Exception {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            assertThat(http.exchange("GET /public/1 HTTP/1.1\r\nHost: x").status()).isEqualTo(200);
+            // the idle wait (1 s) is longer than the head wait (500 ms): a 408 proves the head wait took over
+            http.sendRaw("GET /public/2 HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            assertThat(http.read(false).status()).isEqualTo(408);
+            assertThat(http.isClosedByServer()).isTrue();
+        }
+        assertThat(backend.received()).hasSize(1);
+    }
+
+    @Test
     void idleKeepAliveConnectionIsClosed() throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
             s.setSoTimeout(10_000);

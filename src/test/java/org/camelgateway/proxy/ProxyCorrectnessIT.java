@@ -91,11 +91,7 @@ class ProxyCorrectnessIT {
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         backend.answer(r -> {
             if (r.rawTarget().contains("slow")) {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                pause(Duration.ofMillis(300));
             }
             return Reply.ok(r.rawTarget());
         });
@@ -430,6 +426,33 @@ class ProxyCorrectnessIT {
             RawHttp.Response r = http.exchange("GET /slow/x HTTP/1.1\r\nHost: gw");
             assertThat(r.status()).isEqualTo(504);
             assertProblem(r, 504);
+        }
+    }
+
+    @Test
+    void backendThatStallsOnAConnectionItAnsweredOnBeforeGets504() throws Exception {
+        backend.answer(r -> {
+            if (r.rawTarget().contains("stall")) {
+                pause(Duration.ofMillis(1500)); // past the route's 500 ms response timeout
+            }
+            return Reply.ok(r.rawTarget());
+        });
+        try (RawHttp http = raw()) {
+            assertThat(http.exchange("GET /slow/first HTTP/1.1\r\nHost: gw").status()).isEqualTo(200);
+            // the first call's timeout check is still pending on the backend connection the second call reuses
+            RawHttp.Response r = http.exchange("GET /slow/stall HTTP/1.1\r\nHost: gw");
+            assertThat(r.status()).isEqualTo(504);
+            assertProblem(r, 504);
+        }
+        List<Integer> ports = backend.received().stream().map(Backend.Received::clientPort).toList();
+        assertThat(ports).as("both calls on one pooled backend connection").hasSize(2).containsOnly(ports.get(0));
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -23,8 +23,11 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class Backend implements AutoCloseable {
 
-    /** What the backend received, byte for byte where it matters. */
-    public record Received(String method, String rawTarget, Headers headers, byte[] body) {
+    /**
+     * What the backend received, byte for byte where it matters; {@code clientPort} is the gateway's end of the
+     * connection it came on (the same port twice: a reused connection).
+     */
+    public record Received(String method, String rawTarget, Headers headers, byte[] body, int clientPort) {
         public String header(String name) {
             return headers.getFirst(name);
         }
@@ -119,7 +122,7 @@ public final class Backend implements AutoCloseable {
             body = in.readAllBytes();
         }
         Received r = new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                exchange.getRequestHeaders(), body);
+                exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getPort());
         received.add(r);
         try {
             if (!delay.isZero()) {
