@@ -55,6 +55,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private BackendBodyStream stream;
     private long lastActivity;
     private ScheduledFuture<?> timer;
+    private long timerDue;
 
     BackendConnection(BackendClient.LoopPool pool) {
         this.pool = pool;
@@ -78,7 +79,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         // a streamed body may have paused reading just before its end arrived (BackendBodyStream)
         ctx.channel().config().setAutoRead(true);
         if (call.responseTimeout > 0) {
-            timer = ctx.executor().schedule(this::checkTimeout, call.responseTimeout, TimeUnit.MILLISECONDS);
+            armTimer(lastActivity + TimeUnit.MILLISECONDS.toNanos(call.responseTimeout));
         }
         call.request.writeTo(ctx.channel()).addListener(written -> {
             if (!written.isSuccess() && this.call == call) {
@@ -218,15 +219,27 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The call ends here: no more timer, no more buffers. */
+    /**
+     * Makes sure a timeout check runs by {@code due}. A check still pending from an earlier call on this connection
+     * is kept if it comes no later: when it fires it finds the call's last activity and re-arms for the rest. On a
+     * busy connection that saves a schedule and a cancel on the event loop's timer queue per request.
+     */
+    private void armTimer(long due) {
+        if (timer != null) {
+            if (timerDue - due <= 0) {
+                return;
+            }
+            timer.cancel(false);
+        }
+        timerDue = due;
+        timer = ctx.executor().schedule(this::checkTimeout, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The call ends here: no more buffers. A pending timeout check stays for the next call (armTimer). */
     private void detach() {
         call = null;
         head = null;
         headers = null;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
         if (held != null) {
             held.release();
             held = null;
@@ -238,11 +251,11 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (call == null || body == Body.STREAMING) {
             return; // a streamed body's reader has the same timeout
         }
-        long idle = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivity);
-        if (idle >= call.responseTimeout) {
+        long due = lastActivity + TimeUnit.MILLISECONDS.toNanos(call.responseTimeout);
+        if (System.nanoTime() - due >= 0) {
             lost(new SocketTimeoutException("backend did not answer within " + call.responseTimeout + " ms"));
         } else {
-            timer = ctx.executor().schedule(this::checkTimeout, call.responseTimeout - idle, TimeUnit.MILLISECONDS);
+            armTimer(due);
         }
     }
 
@@ -277,6 +290,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (call != null) {
             lost(head == null ? new NoHttpResponseException("backend closed the connection without a response")
                     : new IOException("backend closed the connection before the end of the body"));
