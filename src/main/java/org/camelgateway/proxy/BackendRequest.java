@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
+import org.apache.camel.component.http.HttpConstants;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.component.http.helper.HttpMethodHelper;
@@ -73,9 +74,24 @@ final class BackendRequest {
         this.streamLength = streamLength;
     }
 
+    /**
+     * The method as camel-http's HttpMethodHelper picks it. The listener always sets {@code CamelHttpMethod}; with
+     * it there the helper's parse of {@code CamelHttpUri} (for a query that only matters without the header) is
+     * wasted work on every call.
+     */
+    private static HttpMethods method(Exchange exchange, HttpEndpoint endpoint) throws Exception {
+        if (endpoint.getHttpMethod() == null && !endpoint.isSkipControlHeaders()) {
+            HttpMethods given = exchange.getIn().getHeader(HttpConstants.HTTP_METHOD, HttpMethods.class);
+            if (given != null) {
+                return given;
+            }
+        }
+        return HttpMethodHelper.createMethod(exchange, endpoint);
+    }
+
     static BackendRequest of(Exchange exchange, HttpEndpoint endpoint) throws Exception {
         Message in = exchange.getIn();
-        HttpMethods method = HttpMethodHelper.createMethod(exchange, endpoint);
+        HttpMethods method = method(exchange, endpoint);
         URI uri = HttpHelper.createURI(exchange, HttpHelper.createURL(exchange, endpoint), endpoint);
         String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (uri.getRawQuery() != null) {

@@ -140,11 +140,15 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         if (connectionValues == null || connectionValues.isEmpty()) {
             return GatewayHeaderFilterStrategy.HOP_BY_HOP;
         }
-        Set<String> names = new HashSet<>(GatewayHeaderFilterStrategy.HOP_BY_HOP);
+        // the common "keep-alive" and "close" are hop-by-hop already: no new set for them
+        Set<String> names = GatewayHeaderFilterStrategy.HOP_BY_HOP;
         for (String value : connectionValues) {
             for (String token : value.split(",")) {
                 String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty()) {
+                if (!t.isEmpty() && !names.contains(t)) {
+                    if (names == GatewayHeaderFilterStrategy.HOP_BY_HOP) {
+                        names = new HashSet<>(names);
+                    }
                     names.add(t);
                 }
             }
