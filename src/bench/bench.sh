@@ -2,13 +2,15 @@
 # The gateway's load test: the gateway jar and nginx as the reference reverse proxy, in front of the same
 # backends, under the same wrk loads, in one run on this machine. Everything listens on 127.0.0.1 only.
 #
-#   src/bench/bench.sh           full run, 3-4.5 minutes: JVM warm-up until stable, then 8 s per load
-#   src/bench/bench.sh --smoke   about 15 s, no warm-up, 1 s loads: for CI, fails if the gateway errs on the fast row
+#   src/bench/bench.sh           full run, 4-5 minutes: JVM warm-up until stable, then 3 rounds of 5 s loads
+#   src/bench/bench.sh --smoke   about 15 s, no warm-up, one round of 1 s loads: for CI, fails if the gateway errs on
+#                                the fast row
 #
 # Backends: nginx answering a fixed 7-byte body (two ports, for the weighted pool) and a 10 MiB static file,
 # and src/bench/SlowBackend.java answering after SLOW_DELAY_MS. Each row is measured directly against the
-# backend (the limit), through nginx and through the gateway; the table gives req/s, latency, errors, CPU per
-# request and memory of each proxy.
+# backend (the limit), then through nginx and through the gateway in alternating rounds (nginx, gateway, nginx,
+# ...), so that a machine that slows down or speeds up during the run weighs on both alike; the table gives the
+# median round of req/s, latency, CPU per request, the errors of all rounds and memory of each proxy.
 #
 # Environment: JAVA (default java), GATEWAY_JAVA_OPTS (JVM options of the gateway, split at spaces; they come
 # after the script's own -D options, so e.g. -Dgateway.access-log=true overrides), GATEWAY_JAR (default
@@ -293,7 +295,7 @@ wait_ok "$gateway_port" /fast "$gateway_pid" gateway
 gateway_start_ms=$(( $(now_ms) - start ))
 
 # --- loads ----------------------------------------------------------------------------------------------------
-if $smoke; then duration=1s; else duration=8s; fi
+if $smoke; then duration=1s rounds=1; else duration=5s rounds=3; fi
 # row: name, path, wrk options, port of the backend for the direct limit (empty: no direct run)
 rows=(
   "fast c64|/fast|-t1 -c64|$fast_a_port"
@@ -302,6 +304,8 @@ rows=(
   "10 MiB c4|/big|-t1 -c4|$fast_a_port"
 )
 declare -A rps p50 p99 errors cpu rss
+# each measured figure as one value per round, space-separated; the table shows the median
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # One wrk load on PORT PATH with OPTIONS for DURATION, its report appended to REPORT. Prints the totals of
 # summary.lua's BENCH line ("requests=N duration_us=N ..."); stops the run if wrk fails.
@@ -329,17 +333,17 @@ measure() {
   totals=$(run_wrk "$work/wrk-${row//[^A-Za-z0-9]/_}-$proxy.txt" "$port" "$path" "$options" "$duration")
   # shellcheck disable=SC2086 # one local variable per word: requests, duration_us, p50_us, ...
   local $totals
-  rps[$key]=$(awk -v n="$requests" -v us="$duration_us" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
-  p50[$key]=$(awk -v us="$p50_us" 'BEGIN { printf "%.2f", us / 1000 }')
-  p99[$key]=$(awk -v us="$p99_us" 'BEGIN { printf "%.2f", us / 1000 }')
-  errors[$key]=$((status + connect + read + write + timeout))
+  rps[$key]+=" $(awk -v n="$requests" -v us="$duration_us" 'BEGIN { printf "%.0f", n / (us / 1e6) }')"
+  p50[$key]+=" $(awk -v us="$p50_us" 'BEGIN { printf "%.2f", us / 1000 }')"
+  p99[$key]+=" $(awk -v us="$p99_us" 'BEGIN { printf "%.2f", us / 1000 }')"
+  errors[$key]=$(( ${errors[$key]:-0} + status + connect + read + write + timeout))
   if (( ${#procs[@]} )); then
     after=$(cpu_ticks "${procs[@]}")
-    cpu[$key]=$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
-      'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
+    cpu[$key]+=" $(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+      'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')"
     rss[$key]=$(awk -v k="$(rss_kib "${procs[@]}")" 'BEGIN { printf "%.0f", k / 1024 }')
   fi
-  echo "  $row, $proxy: ${rps[$key]} req/s, p99 ${p99[$key]} ms, ${errors[$key]} errors" >&2
+  echo "  $row, $proxy: ${rps[$key]##* } req/s, p99 ${p99[$key]##* } ms, ${errors[$key]} errors so far" >&2
 }
 
 warmup="none (smoke)"
@@ -364,12 +368,20 @@ if ! $smoke; then
   warmup="5 s each on /slow, /weighted, /big, then $((rounds * 5)) s on /fast (best $((best / 5)) req/s)"
 fi
 
-echo "measuring ($duration per load)..." >&2
+echo "measuring ($rounds rounds of $duration per load)..." >&2
 for r in "${rows[@]}"; do
   IFS='|' read -r row path options direct_port <<<"$r"
   $smoke || [[ -z $direct_port ]] || measure "$row" direct "$direct_port" "$path" "$options"
-  measure "$row" nginx "$nginx_port" "$path" "$options"
-  measure "$row" gateway "$gateway_port" "$path" "$options"
+  for _ in $(seq 1 "$rounds"); do
+    measure "$row" nginx "$nginx_port" "$path" "$options"
+    measure "$row" gateway "$gateway_port" "$path" "$options"
+  done
+done
+for key in "${!rps[@]}"; do
+  rps[$key]=$(median "${rps[$key]}")
+  p50[$key]=$(median "${p50[$key]}")
+  p99[$key]=$(median "${p99[$key]}")
+  [[ -z ${cpu[$key]:-} ]] || cpu[$key]=$(median "${cpu[$key]}")
 done
 
 # --- report ---------------------------------------------------------------------------------------------------
@@ -382,7 +394,7 @@ echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /
   "$("$JAVA" -version 2>&1 | head -n 1), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')," \
   "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), Linux $(uname -r)"
 echo "Gateway: $GATEWAY_JAR ($jar_info; checkout at $(git rev-parse --short HEAD 2>/dev/null || echo "no git"))," \
-  "GATEWAY_JAVA_OPTS='${GATEWAY_JAVA_OPTS:-}'; loads: wrk -d$duration --latency, mode $($smoke && echo smoke || echo full)"
+  "GATEWAY_JAVA_OPTS='${GATEWAY_JAVA_OPTS:-}'; loads: wrk -d$duration --latency, $rounds alternating rounds per proxy (median shown), mode $($smoke && echo smoke || echo full)"
 echo "Start to first proxied 200: gateway $gateway_start_ms ms, nginx $nginx_start_ms ms"
 echo "Gateway warm-up: $warmup"
 echo "CPU busy with other work: $busy_before% before the run, $busy_after% after it"
@@ -407,7 +419,8 @@ for r in "${rows[@]}"; do
   done
 done
 echo
-echo "errors: HTTP status >= 400 plus socket errors (connect, read, write, 2 s timeout) as wrk counts them." \
+echo "req/s, p50, p99, CPU: the median of the rounds, each figure on its own; ratios are of those medians." \
+  "errors: HTTP status >= 400 plus socket errors (connect, read, write, 2 s timeout) as wrk counts them, all rounds." \
   "CPU: utime+stime of the proxy's processes (nginx: master and workers) over the load, per request." \
   "RSS: after the load. direct: wrk straight to the backend, the limit of this machine."
 
