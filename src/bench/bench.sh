@@ -295,7 +295,7 @@ wait_ok "$gateway_port" /fast "$gateway_pid" gateway
 gateway_start_ms=$(( $(now_ms) - start ))
 
 # --- loads ----------------------------------------------------------------------------------------------------
-if $smoke; then duration=1s rounds=1; else duration=5s rounds=3; fi
+if $smoke; then duration=1s load_rounds=1; else duration=5s load_rounds=3; fi
 # row: name, path, wrk options, port of the backend for the direct limit (empty: no direct run)
 rows=(
   "fast c64|/fast|-t1 -c64|$fast_a_port"
@@ -368,11 +368,11 @@ if ! $smoke; then
   warmup="5 s each on /slow, /weighted, /big, then $((rounds * 5)) s on /fast (best $((best / 5)) req/s)"
 fi
 
-echo "measuring ($rounds rounds of $duration per load)..." >&2
+echo "measuring ($load_rounds rounds of $duration per load)..." >&2
 for r in "${rows[@]}"; do
   IFS='|' read -r row path options direct_port <<<"$r"
   $smoke || [[ -z $direct_port ]] || measure "$row" direct "$direct_port" "$path" "$options"
-  for _ in $(seq 1 "$rounds"); do
+  for _ in $(seq 1 "$load_rounds"); do
     measure "$row" nginx "$nginx_port" "$path" "$options"
     measure "$row" gateway "$gateway_port" "$path" "$options"
   done
@@ -394,7 +394,7 @@ echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /
   "$("$JAVA" -version 2>&1 | head -n 1), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //')," \
   "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2), Linux $(uname -r)"
 echo "Gateway: $GATEWAY_JAR ($jar_info; checkout at $(git rev-parse --short HEAD 2>/dev/null || echo "no git"))," \
-  "GATEWAY_JAVA_OPTS='${GATEWAY_JAVA_OPTS:-}'; loads: wrk -d$duration --latency, $rounds alternating rounds per proxy (median shown), mode $($smoke && echo smoke || echo full)"
+  "GATEWAY_JAVA_OPTS='${GATEWAY_JAVA_OPTS:-}'; loads: wrk -d$duration --latency, $load_rounds alternating rounds per proxy (median shown), mode $($smoke && echo smoke || echo full)"
 echo "Start to first proxied 200: gateway $gateway_start_ms ms, nginx $nginx_start_ms ms"
 echo "Gateway warm-up: $warmup"
 echo "CPU busy with other work: $busy_before% before the run, $busy_after% after it"
