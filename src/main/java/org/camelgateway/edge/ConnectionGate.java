@@ -2,8 +2,6 @@ package org.camelgateway.edge;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -11,6 +9,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import org.camelgateway.proxy.DeadlineTimer;
 import org.camelgateway.proxy.ErrorResponses;
 import org.camelgateway.proxy.GatewayExchange;
 
@@ -25,8 +24,7 @@ public final class ConnectionGate extends ChannelDuplexHandler {
     private final EdgeSettings settings;
     private boolean counted;
     private boolean awaitingHead = true;
-    private ScheduledFuture<?> timer;
-    private long timerDue;
+    private DeadlineTimer timer;
     /** When the current wait (for a head to complete, or for the next request) ends. */
     private long deadline;
     private boolean headTimerRunning;
@@ -54,7 +52,9 @@ public final class ConnectionGate extends ChannelDuplexHandler {
             settings.openConnections().decrementAndGet();
             counted = false;
         }
-        cancel();
+        if (timer != null) {
+            timer.cancel();
+        }
         super.channelInactive(ctx);
     }
 
@@ -115,45 +115,25 @@ public final class ConnectionGate extends ChannelDuplexHandler {
         }
     }
 
-    /**
-     * Starts a wait of {@code timeout}. A check still pending from an earlier wait is kept if it comes no later:
-     * when it fires it looks at the wait in force then and re-arms for the rest. On a busy keep-alive connection
-     * that saves two schedules and two cancels on the event loop's timer queue per request.
-     */
+    /** Starts a wait of {@code timeout}; one pending check serves every wait of the connection (DeadlineTimer). */
     private void waitFor(ChannelHandlerContext ctx, Duration timeout) {
         deadline = System.nanoTime() + timeout.toNanos();
-        if (timer != null) {
-            if (timerDue - deadline <= 0) {
-                return;
-            }
-            timer.cancel(false);
+        if (timer == null) {
+            timer = new DeadlineTimer(ctx.executor(), () -> check(ctx));
         }
-        arm(ctx);
-    }
-
-    private void arm(ChannelHandlerContext ctx) {
-        timerDue = deadline;
-        timer = ctx.executor().schedule(() -> check(ctx), deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        timer.runBy(deadline);
     }
 
     private void check(ChannelHandlerContext ctx) {
-        timer = null;
         if (!awaitingHead) {
             return; // a request is being read or answered: no wait until its response is written
         }
         if (System.nanoTime() - deadline < 0) {
-            arm(ctx);
+            timer.runBy(deadline);
         } else if (!headTimerRunning) {
             ctx.close(); // idle keep-alive connection
         } else if (ctx.channel().isActive()) {
             writeRaw(ctx, 408, "request head not received in time");
-        }
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
         }
     }
 

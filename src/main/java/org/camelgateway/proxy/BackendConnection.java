@@ -3,7 +3,6 @@ package org.camelgateway.proxy;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBufUtil;
@@ -54,8 +53,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf held;
     private BackendBodyStream stream;
     private long lastActivity;
-    private ScheduledFuture<?> timer;
-    private long timerDue;
+    private DeadlineTimer timeout;
 
     BackendConnection(BackendClient.LoopPool pool) {
         this.pool = pool;
@@ -64,6 +62,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timeout = new DeadlineTimer(ctx.executor(), this::checkTimeout);
     }
 
     /** Starts {@code call} on this connection; on its event loop. */
@@ -79,7 +78,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         // a streamed body may have paused reading just before its end arrived (BackendBodyStream)
         ctx.channel().config().setAutoRead(true);
         if (call.responseTimeout > 0) {
-            armTimer(lastActivity + TimeUnit.MILLISECONDS.toNanos(call.responseTimeout));
+            timeout.runBy(lastActivity + TimeUnit.MILLISECONDS.toNanos(call.responseTimeout));
         }
         call.request.writeTo(ctx.channel()).addListener(written -> {
             if (!written.isSuccess() && this.call == call) {
@@ -219,23 +218,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Makes sure a timeout check runs by {@code due}. A check still pending from an earlier call on this connection
-     * is kept if it comes no later: when it fires it finds the call's last activity and re-arms for the rest. On a
-     * busy connection that saves a schedule and a cancel on the event loop's timer queue per request.
-     */
-    private void armTimer(long due) {
-        if (timer != null) {
-            if (timerDue - due <= 0) {
-                return;
-            }
-            timer.cancel(false);
-        }
-        timerDue = due;
-        timer = ctx.executor().schedule(this::checkTimeout, due - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    /** The call ends here: no more buffers. A pending timeout check stays for the next call (armTimer). */
+    /** The call ends here: no more buffers. A pending timeout check stays for the next call (DeadlineTimer). */
     private void detach() {
         call = null;
         head = null;
@@ -247,7 +230,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void checkTimeout() {
-        timer = null;
         if (call == null || body == Body.STREAMING) {
             return; // a streamed body's reader has the same timeout
         }
@@ -255,7 +237,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (System.nanoTime() - due >= 0) {
             lost(new SocketTimeoutException("backend did not answer within " + call.responseTimeout + " ms"));
         } else {
-            armTimer(due);
+            timeout.runBy(due);
         }
     }
 
@@ -290,10 +272,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timeout.cancel();
         if (call != null) {
             lost(head == null ? new NoHttpResponseException("backend closed the connection without a response")
                     : new IOException("backend closed the connection before the end of the body"));
