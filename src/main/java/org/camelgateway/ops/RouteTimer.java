@@ -12,8 +12,10 @@ import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicy;
  * times per exchange (route id plus exchange id), which cost about 5% of the CPU per proxied request.
  * <p>
  * The rest is camel-micrometer's own: the meter registry, the naming strategy, the {@code app_info} series and the
- * policy service it registers on init. The gateway turns off the context-wide timer and the extra counters, so this
- * keeps only the route timer; it registers it when the route starts, so the series exists before the first request.
+ * policy service it registers on init. Only the route timer is kept, as the gateway had configured camel-micrometer's
+ * policy before: no context-wide series (it would repeat {@code gateway_requests}) and no extra counters (a meter
+ * lookup each per exchange). The timer is registered when the route starts, so the series exists before the first
+ * request.
  */
 public final class RouteTimer extends MicrometerRoutePolicy {
 
