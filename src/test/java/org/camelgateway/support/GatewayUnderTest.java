@@ -1,6 +1,7 @@
 package org.camelgateway.support;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -33,15 +34,35 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** Starts the gateway with the routes in {@code routes}, e.g. the shipped {@code routes/} folder. */
     public static GatewayUnderTest start(Path routes, Map<String, String> properties) throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
-        int management = AvailablePortFinder.getNextAvailable();
-        GatewayOptions options = GatewayOptions.parse(new String[] {
-            "--routes", routes.toString(), "--port", Integer.toString(port),
-            "--management-port", Integer.toString(management)}, Map.of());
-        Main main = GatewayApplication.create(options);
-        properties.forEach(main::addOverrideProperty);
-        main.start();
-        return new GatewayUnderTest(main, port, management);
+        // a port found free can be taken as the local end of an outgoing connection (the gateway's own backend
+        // connections among them) before the listener binds it: then the start is tried again on new ports
+        for (int attempt = 1;; attempt++) {
+            int port = AvailablePortFinder.getNextAvailable();
+            int management = AvailablePortFinder.getNextAvailable();
+            GatewayOptions options = GatewayOptions.parse(new String[] {
+                "--routes", routes.toString(), "--port", Integer.toString(port),
+                "--management-port", Integer.toString(management)}, Map.of());
+            Main main = GatewayApplication.create(options);
+            properties.forEach(main::addOverrideProperty);
+            try {
+                main.start();
+                return new GatewayUnderTest(main, port, management);
+            } catch (RuntimeException e) {
+                main.stop();
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int port() {
