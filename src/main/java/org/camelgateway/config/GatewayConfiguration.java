@@ -33,6 +33,7 @@ import org.camelgateway.proxy.GatewayHeaderFilterStrategy;
 import org.camelgateway.proxy.GatewayHttpComponent;
 import org.camelgateway.proxy.GatewayNettyHttpBinding;
 import org.camelgateway.proxy.GatewayNettyHttpComponent;
+import org.camelgateway.proxy.NativeTransport;
 
 /**
  * All of the gateway's wiring. Beans bound here replace Camel's stock components under their usual names, so a
@@ -73,8 +74,10 @@ public class GatewayConfiguration implements CamelConfiguration {
             @PropertyInject(value = "gateway.send-timeout", defaultValue = "60000") long sendTimeout,
             @PropertyInject(value = "gateway.body-buffer-size", defaultValue = "65536") int bodyBufferSize,
             @PropertyInject(value = "gateway.body-spool-dir", defaultValue = "{{sys:java.io.tmpdir}}") String bodySpoolDir,
-            @PropertyInject(value = "gateway.body-spool-limit", defaultValue = "1073741824") long bodySpoolLimit) {
+            @PropertyInject(value = "gateway.body-spool-limit", defaultValue = "1073741824") long bodySpoolLimit,
+            @PropertyInject(value = "gateway.native-transport", defaultValue = "true") boolean nativeTransport) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
+        defaults.setNativeTransport(nativeTransport && NativeTransport.available());
         defaults.setChunkedMaxContentLength(maxBodySize);
         defaults.setMaxHeaderSize(maxHeaderSize);
         defaults.setMaxInitialLineLength(maxRequestLine);

@@ -18,7 +18,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -150,7 +149,7 @@ public final class BackendClient extends ServiceSupport {
             return true;
         }
         Channel client = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
-        EventLoop loop = client instanceof NioSocketChannel && client.isRegistered() ? client.eventLoop()
+        EventLoop loop = NativeTransport.isSocket(client) && client.isRegistered() ? client.eventLoop()
                 : fallback.next();
         BackendCallState call = new BackendCallState(exchange, request, endpoint.getConnectTimeout(),
                 endpoint.getResponseTimeout() > 0 ? endpoint.getResponseTimeout() : endpoint.getSoTimeout(),
@@ -210,7 +209,7 @@ public final class BackendClient extends ServiceSupport {
 
         LoopPool(EventLoop loop) {
             this.loop = loop;
-            this.bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+            this.bootstrap = new Bootstrap().group(loop).channel(NativeTransport.socketChannelFor(loop))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override

@@ -51,7 +51,7 @@ class CamelTestSupportRouteIT extends CamelTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("netty-http", gateway.listener(10 * 1024 * 1024, true, false, 8192, 8192, 10_000, 75_000,
-                10_000, false, 60_000, 65_536, "", 1L << 30));
+                10_000, false, 60_000, 65_536, "", 1L << 30, true));
         registry.bind("http", gateway.http());
     }
 

@@ -1,0 +1,54 @@
+package org.camelgateway.proxy;
+
+import java.util.List;
+import java.util.Map;
+
+import io.netty.channel.epoll.Epoll;
+import org.apache.camel.component.netty.http.NettyHttpEndpoint;
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.RawHttp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The listener runs on epoll where Netty's native library loads and on Java NIO otherwise (or when turned off);
+ * backend connections are opened on the client's event loop either way, so they must match its transport.
+ */
+class NativeTransportIT {
+
+    @Test
+    void epollLoadsOnLinuxX8664() {
+        boolean linuxX8664 = System.getProperty("os.name").startsWith("Linux")
+                && System.getProperty("os.arch").equals("amd64");
+        // the native library ships in the jar for this platform only; elsewhere NIO is the expected fallback
+        assertThat(Epoll.isAvailable()).as("epoll: %s", Epoll.unavailabilityCause()).isEqualTo(linuxX8664);
+    }
+
+    @ParameterizedTest(name = "gateway.native-transport={0}")
+    @ValueSource(booleans = {true, false})
+    void proxiesOnPooledBackendConnectionsWithEitherTransport(boolean nativeTransport) throws Exception {
+        try (Backend backend = Backend.start("b");
+             GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
+                     "unreachable.url", "http://127.0.0.1:1",
+                     "gateway.native-transport", String.valueOf(nativeTransport)));
+             RawHttp http = new RawHttp(gateway.port())) {
+            NettyHttpEndpoint listener = gateway.context().getEndpoints().stream()
+                    .filter(NettyHttpEndpoint.class::isInstance).map(NettyHttpEndpoint.class::cast)
+                    .findFirst().orElseThrow();
+            assertThat(listener.getConfiguration().isNativeTransport())
+                    .isEqualTo(nativeTransport && Epoll.isAvailable());
+
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response r = http.exchange("GET /plain/" + i + " HTTP/1.1\r\nHost: gw");
+                assertThat(r.status()).as("request %d", i).isEqualTo(200);
+            }
+            List<Integer> ports = backend.received().stream().map(Backend.Received::clientPort).toList();
+            assertThat(ports).as("three calls on one pooled backend connection").hasSize(3)
+                    .containsOnly(ports.get(0));
+        }
+    }
+}
