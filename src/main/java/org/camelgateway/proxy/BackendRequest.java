@@ -35,7 +35,6 @@ import org.apache.camel.http.common.HttpHelper;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.ObjectHelper;
-import org.apache.hc.core5.http.Method;
 
 /**
  * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helpers give the
@@ -150,7 +149,7 @@ final class BackendRequest {
             }
             headers.set(HttpHeaderNames.CONTENT_LENGTH, stream != null ? streamLength : bytes.length);
         }
-        return new BackendRequest(uri.getHost(), port, address, Method.isIdempotent(method.name()), filter, head,
+        return new BackendRequest(uri.getHost(), port, address, idempotent(method), filter, head,
                 bytes, stream, streamLength);
     }
 
@@ -206,6 +205,14 @@ final class BackendRequest {
             throw new IOException("cannot send a body of type " + body.getClass().getName() + " to a backend");
         }
         return b;
+    }
+
+    /** RFC 9110 9.2.2, as HttpClient's {@code Method.isIdempotent}, without its upper-casing lookup per call. */
+    private static boolean idempotent(HttpMethods method) {
+        return switch (method) {
+            case GET, HEAD, OPTIONS, TRACE, PUT, DELETE -> true;
+            default -> false;
+        };
     }
 
     String method() {
