@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
@@ -406,6 +407,28 @@ class ProxyCorrectnessIT {
         assertThat(backend.received()).hasSize(1);
         assertThat(backend.last().header("X-Injected")).isNull();
         assertThat(backend.last().header("X-From-Query")).isEqualTo("a  X-Injected: yes");
+    }
+
+    @Test
+    void responseHeadersReachTheClientInTheOrderTheBackendSentThem() throws Exception {
+        List<String> names = List.of("x-zulu", "x-alpha", "x-mike", "x-bravo", "x-yankee", "x-charlie");
+        Map<String, List<String>> headers = new HashMap<>();
+        names.forEach(name -> headers.put(name, List.of("v")));
+        backend.answer(r -> new Reply(200, headers, "ok".getBytes(StandardCharsets.US_ASCII)));
+        List<String> sent;
+        try (RawHttp direct = new RawHttp(backend.port())) {
+            sent = ours(direct.exchange("GET /order HTTP/1.1\r\nHost: b").headerNames(), names);
+        }
+        assertThat(sent).as("the backend's own order, not sorted by name").hasSize(names.size())
+                .isNotEqualTo(sent.stream().sorted().toList());
+        try (RawHttp http = raw()) {
+            assertThat(ours(http.exchange("GET /plain/order HTTP/1.1\r\nHost: gw").headerNames(), names))
+                    .isEqualTo(sent);
+        }
+    }
+
+    private static List<String> ours(List<String> headerNames, List<String> names) {
+        return headerNames.stream().map(name -> name.toLowerCase(Locale.ROOT)).filter(names::contains).toList();
     }
 
     @Test
