@@ -7,12 +7,8 @@ import org.apache.camel.Exchange;
 /** Names of what the gateway keeps on an exchange, and the request id that ties logs, errors and backends. */
 public final class GatewayExchange {
 
-    /** Exchange property: the body the listener created, compared by identity to detect "no route answered". */
-    public static final String REQUEST_BODY = "GatewayRequestBody";
-    /** Exchange property: the client's method, kept apart from headers that a route or backend may replace. */
-    public static final String REQUEST_METHOD = "GatewayRequestMethod";
-    /** Exchange property: the size of the request body as received. */
-    public static final String REQUEST_BYTES = "GatewayRequestBytes";
+    /** Exchange property: the {@link ClientRequest}, what the listener saw of the request. */
+    public static final String REQUEST = "GatewayRequest";
     /**
      * Exchange property: the values of the request's headers as routing began (an identity set), so that none of
      * them is echoed to the client.
@@ -20,12 +16,8 @@ public final class GatewayExchange {
     public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
     /** Exchange property: the client's address (see ForwardedHeaders), kept for the access log. */
     public static final String CLIENT_IP = "GatewayClientIp";
-    /** Exchange property: the request's raw path as routed. */
-    public static final String REQUEST_PATH = "GatewayRequestPath";
     /** Exchange property: the request id. */
     public static final String REQUEST_ID = "GatewayRequestId";
-    /** Exchange property, set only for HTTP/1.0 requests: such a client cannot take a chunked response. */
-    public static final String HTTP_1_0 = "GatewayHttp10";
     /** Exchange property: the client's Netty channel, to which a large response body is relayed as it streams. */
     public static final String CHANNEL = "GatewayChannel";
     /** Exchange property: the id of the route that made the last backend call. */

@@ -62,7 +62,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
     public Message toCamelMessage(FullHttpRequest request, Exchange exchange, NettyHttpConfiguration configuration)
             throws Exception {
         observer.requestStarted(exchange);
-        exchange.setProperty(GatewayExchange.REQUEST_BYTES, request.content().readableBytes());
+        exchange.setProperty(GatewayExchange.REQUEST, new ClientRequest(request.content().readableBytes()));
         return admitted(request, super.toCamelMessage(request, exchange, configuration), exchange);
     }
 
@@ -71,6 +71,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
     public Message toCamelMessage(InboundStreamHttpRequest request, Exchange exchange,
             NettyHttpConfiguration configuration) throws Exception {
         observer.requestStarted(exchange);
+        long bytes = 0;
         if (request.getInputStream() instanceof SpooledBody body) {
             body.adopt();
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -79,18 +80,16 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
                     body.discard();
                 }
             });
-            exchange.setProperty(GatewayExchange.REQUEST_BYTES, body.length());
+            bytes = body.length();
         }
+        exchange.setProperty(GatewayExchange.REQUEST, new ClientRequest(bytes));
         return admitted(request.getHttpRequest(), super.toCamelMessage(request, exchange, configuration), exchange);
     }
 
     private static Message admitted(HttpRequest request, Message answer, Exchange exchange) {
         // identity of the untouched request body: if it is still the response body, no route answered
-        exchange.setProperty(GatewayExchange.REQUEST_BODY, answer.getBody());
-        exchange.setProperty(GatewayExchange.REQUEST_METHOD, request.method().name());
-        if (request.protocolVersion().minorVersion() == 0) {
-            exchange.setProperty(GatewayExchange.HTTP_1_0, Boolean.TRUE);
-        }
+        ClientRequest.of(exchange).admitted(request.method().name(), answer.getBody(),
+                request.protocolVersion().minorVersion() == 0);
         return answer;
     }
 
@@ -106,7 +105,10 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
                 + target.rawPath());
         headers.put(NettyHttpConstants.HTTP_URI, target.decodedPath());
         headers.put(NettyHttpConstants.HTTP_PATH, stripContextPath(configuration, target.rawPath()));
-        exchange.setProperty(GatewayExchange.REQUEST_PATH, target.rawPath());
+        ClientRequest client = ClientRequest.of(exchange);
+        if (client != null) {
+            client.path(target.rawPath());
+        }
         if (target.rawQuery() != null) {
             headers.put(NettyHttpConstants.HTTP_QUERY, target.decodedQuery());
             headers.put(NettyHttpConstants.HTTP_RAW_QUERY, target.rawQuery());
@@ -201,7 +203,8 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         }
         HttpResponse response = super.toNettyResponse(message, configuration);
         fixFraming(exchange, response, backendLength);
-        int requestBytes = exchange.getProperty(GatewayExchange.REQUEST_BYTES, 0, Integer.class);
+        ClientRequest client = ClientRequest.of(exchange);
+        long requestBytes = client != null ? client.bytes() : 0;
         if (streamer != null) {
             HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
             ReferenceCountUtil.release(response);
@@ -210,7 +213,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
                 head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
             }
             // no chunked framing for HTTP/1.0 (RFC 9112 6.1): the body then ends where the connection does
-            boolean chunkable = exchange.getProperty(GatewayExchange.HTTP_1_0) == null;
+            boolean chunkable = client == null || !client.http10();
             long relayed = streamer.relay(channel, head, chunkable, sendTimeout);
             observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
             // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
@@ -222,7 +225,8 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
     }
 
     private static boolean noRouteAnswered(Exchange exchange, Message message) {
-        Object requestBody = exchange.getProperty(GatewayExchange.REQUEST_BODY);
+        ClientRequest client = ClientRequest.of(exchange);
+        Object requestBody = client != null ? client.body() : null;
         return requestBody != null && message.getBody() == requestBody
                 && message.getHeader(Exchange.HTTP_RESPONSE_CODE) == null;
     }
@@ -265,12 +269,17 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         return value instanceof List ? (List<String>) value : List.of(value.toString());
     }
 
+    private static String method(Exchange exchange) {
+        ClientRequest client = ClientRequest.of(exchange);
+        return client != null ? client.method() : null;
+    }
+
     private static void fixFraming(Exchange exchange, HttpResponse response, String backendLength) {
         int status = response.status().code();
         HttpHeaders headers = response.headers();
         if (status < 200 || status == 204) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        } else if (status == 304 || "HEAD".equals(exchange.getProperty(GatewayExchange.REQUEST_METHOD))) {
+        } else if (status == 304 || "HEAD".equals(method(exchange))) {
             if (backendLength != null) {
                 headers.set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
             } else if (status == 304) {
