@@ -84,6 +84,23 @@ class HeadersMapTest {
     }
 
     @Test
+    void namesThatCollideUnderStringHashCodeDoNotCollideHere() {
+        // "a~" and "b_" (and all their concatenations) share a hash with the multiplier 31; the per-process
+        // multiplier makes that a 1 in 2^31 chance
+        assertThat("a~".hashCode()).isEqualTo("b_".hashCode());
+        assertThat(HeadersMap.hash("a~")).isNotEqualTo(HeadersMap.hash("b_"));
+        assertThat(HeadersMap.hash("a~b_")).isNotEqualTo(HeadersMap.hash("b_a~"));
+    }
+
+    @Test
+    void aNameHashesTheSameWhetherItsHashWasKeptOrNot() {
+        String constant = "CamelHttpResponseCode";
+        String copy = new String(constant.toCharArray());
+        assertThat(HeadersMap.hash(copy)).isEqualTo(HeadersMap.hash(constant))
+                .isEqualTo(HeadersMap.hash(constant.toLowerCase())).isEqualTo(HeadersMap.hash(constant));
+    }
+
+    @Test
     void behavesAsCamelsCaseInsensitiveTreeMapUnderRandomOperations() {
         List<String> names = new ArrayList<>();
         for (String base : List.of("Host", "Accept", "Content-Length", "X-Forwarded-For", "CamelHttpUri", "a", "te",
