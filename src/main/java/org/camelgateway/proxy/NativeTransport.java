@@ -1,10 +1,14 @@
 package org.camelgateway.proxy;
 
+import java.util.concurrent.ThreadFactory;
+
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,11 @@ public final class NativeTransport {
         LOG.info("Connections use Java NIO: the epoll transport is not available here ({})",
                 Epoll.unavailabilityCause().toString());
         return false;
+    }
+
+    /** Event loops of the transport chosen ({@code threads} 0: Netty's default, twice the cores). */
+    static EventLoopGroup eventLoops(boolean epoll, int threads, ThreadFactory factory) {
+        return epoll ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
     /** A client connection whose event loop backend connections can share. */

@@ -1,9 +1,11 @@
 package org.camelgateway.proxy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.netty.channel.epoll.Epoll;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.apache.camel.component.netty.http.NettyHttpEndpoint;
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.GatewayUnderTest;
@@ -26,6 +28,31 @@ class NativeTransportIT {
                 && System.getProperty("os.arch").equals("amd64");
         // the native library ships in the jar for this platform only; elsewhere NIO is the expected fallback
         assertThat(Epoll.isAvailable()).as("epoll: %s", Epoll.unavailabilityCause()).isEqualTo(linuxX8664);
+    }
+
+    @Test
+    void listenerEventLoopsAreNettyThreadsAndStopWithTheGateway() throws Exception {
+        try (Backend backend = Backend.start("b")) {
+            GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
+                    "unreachable.url", "http://127.0.0.1:1"));
+            try (RawHttp http = new RawHttp(gateway.port())) {
+                assertThat(http.exchange("GET /plain/x HTTP/1.1\r\nHost: gw").status()).isEqualTo(200);
+                // on a plain thread every Netty thread-local is a JDK ThreadLocal lookup
+                assertThat(eventLoopThreads()).isNotEmpty().allMatch(FastThreadLocalThread.class::isInstance);
+            } finally {
+                gateway.close();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!eventLoopThreads().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(eventLoopThreads()).as("event loops left running after the gateway stopped").isEmpty();
+        }
+    }
+
+    private static List<Thread> eventLoopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("gateway-io-") && t.isAlive()).toList();
     }
 
     @ParameterizedTest(name = "gateway.native-transport={0}")
