@@ -103,7 +103,9 @@ final class HeadersMap extends AbstractMap<String, Object> {
             return known.hash;
         }
         int h = fold(name);
-        KNOWN[slot] = new Known(name, h);
+        if (name.length() <= KNOWN_NAME_LIMIT) {
+            KNOWN[slot] = new Known(name, h);
+        }
         return h;
     }
 
@@ -111,6 +113,9 @@ final class HeadersMap extends AbstractMap<String, Object> {
     }
 
     private static final Known[] KNOWN = new Known[1024];
+
+    /** Longer names (only clients send such) are not kept: the table holds at most 64 KiB of names. */
+    private static final int KNOWN_NAME_LIMIT = 64;
 
     /**
      * A multiplier chosen per process: names that clients send must not be able to collide on purpose (with
