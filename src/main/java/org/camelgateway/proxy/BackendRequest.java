@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.Charset;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -73,6 +75,9 @@ final class BackendRequest {
         this.streamLength = streamLength;
     }
 
+    private static final Map<String, HttpMethods> BY_NAME = Arrays.stream(HttpMethods.values())
+            .collect(Collectors.toUnmodifiableMap(HttpMethods::name, m -> m));
+
     /**
      * The method as camel-http's HttpMethodHelper picks it. The listener always sets {@code CamelHttpMethod}; with
      * it there the helper's parse of {@code CamelHttpUri} (for a query that only matters without the header) is
@@ -80,7 +85,13 @@ final class BackendRequest {
      */
     private static HttpMethods method(Exchange exchange, HttpEndpoint endpoint) throws Exception {
         if (endpoint.getHttpMethod() == null && !endpoint.isSkipControlHeaders()) {
-            HttpMethods given = exchange.getIn().getHeader(HttpConstants.HTTP_METHOD, HttpMethods.class);
+            // the listener's value is the method's name, as the enum spells it: no type converter needed for it
+            Object header = exchange.getIn().getHeader(HttpConstants.HTTP_METHOD);
+            HttpMethods given = header instanceof HttpMethods m ? m
+                    : header instanceof String name ? BY_NAME.get(name) : null;
+            if (given == null && header != null) {
+                given = exchange.getIn().getHeader(HttpConstants.HTTP_METHOD, HttpMethods.class);
+            }
             if (given != null) {
                 return given;
             }
