@@ -126,6 +126,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         // "http" sends every backend call through camel-http's blocking client (the way before BackendClient)
         BackendClient backendClient = new BackendClient(backendExecutor,
                 !"http".equals(property(context, "gateway.backend-client", "netty")));
+        // stopped with the context: its idle threads end then, not 30 s later (tests start many gateways in one JVM)
+        context.addService(backendExecutor);
         context.addService(backendClient);
         context.getCamelContextExtension().addInterceptStrategy(
                 new BackendCallStrategy(backendExecutor, backendClient, requests));
