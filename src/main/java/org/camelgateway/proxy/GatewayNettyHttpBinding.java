@@ -170,10 +170,11 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
     @Override
     public HttpResponse toNettyResponse(Message message, NettyHttpConfiguration configuration) throws Exception {
         Exchange exchange = message.getExchange();
+        ClientRequest client = ClientRequest.of(exchange);
         Exception failure = exchange.getException();
         if (failure != null) {
             message = ErrorResponses.fromFailure(exchange, failure);
-        } else if (noRouteAnswered(exchange, message)) {
+        } else if (noRouteAnswered(client, message)) {
             message = ErrorResponses.notFound(exchange);
         }
         String backendLength = cleanResponseHeaders(exchange, message);
@@ -202,8 +203,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             }
         }
         HttpResponse response = super.toNettyResponse(message, configuration);
-        fixFraming(exchange, response, backendLength);
-        ClientRequest client = ClientRequest.of(exchange);
+        fixFraming(client, response, backendLength);
         long requestBytes = client != null ? client.bytes() : 0;
         if (streamer != null) {
             HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
@@ -224,8 +224,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         return response;
     }
 
-    private static boolean noRouteAnswered(Exchange exchange, Message message) {
-        ClientRequest client = ClientRequest.of(exchange);
+    private static boolean noRouteAnswered(ClientRequest client, Message message) {
         Object requestBody = client != null ? client.body() : null;
         return requestBody != null && message.getBody() == requestBody
                 && message.getHeader(Exchange.HTTP_RESPONSE_CODE) == null;
@@ -269,17 +268,12 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         return value instanceof List ? (List<String>) value : List.of(value.toString());
     }
 
-    private static String method(Exchange exchange) {
-        ClientRequest client = ClientRequest.of(exchange);
-        return client != null ? client.method() : null;
-    }
-
-    private static void fixFraming(Exchange exchange, HttpResponse response, String backendLength) {
+    private static void fixFraming(ClientRequest client, HttpResponse response, String backendLength) {
         int status = response.status().code();
         HttpHeaders headers = response.headers();
         if (status < 200 || status == 204) {
             headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-        } else if (status == 304 || "HEAD".equals(method(exchange))) {
+        } else if (status == 304 || client != null && "HEAD".equals(client.method())) {
             if (backendLength != null) {
                 headers.set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
             } else if (status == 304) {
