@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A message's headers: names compared ignoring case, as Camel's own map compares them, kept in the order they were
@@ -233,7 +234,7 @@ final class HeadersMap extends AbstractMap<String, Object> {
             set = new AbstractSet<>() {
                 @Override
                 public Iterator<Map.Entry<String, Object>> iterator() {
-                    return new InOrder();
+                    return new InOrder<>(node -> node);
                 }
 
                 @Override
@@ -259,23 +260,7 @@ final class HeadersMap extends AbstractMap<String, Object> {
             set = new AbstractSet<>() {
                 @Override
                 public Iterator<String> iterator() {
-                    InOrder entries = new InOrder();
-                    return new Iterator<>() {
-                        @Override
-                        public boolean hasNext() {
-                            return entries.hasNext();
-                        }
-
-                        @Override
-                        public String next() {
-                            return entries.next().getKey();
-                        }
-
-                        @Override
-                        public void remove() {
-                            entries.remove();
-                        }
-                    };
+                    return new InOrder<>(node -> node.key);
                 }
 
                 @Override
@@ -345,10 +330,16 @@ final class HeadersMap extends AbstractMap<String, Object> {
         buckets = larger;
     }
 
-    private final class InOrder implements Iterator<Map.Entry<String, Object>> {
+    /** The nodes in insertion order, each seen as an entry or as its name. */
+    private final class InOrder<T> implements Iterator<T> {
+        private final Function<Node, T> view;
         private Node next = head;
         private Node last;
         private int expected = modifications;
+
+        InOrder(Function<Node, T> view) {
+            this.view = view;
+        }
 
         @Override
         public boolean hasNext() {
@@ -356,7 +347,7 @@ final class HeadersMap extends AbstractMap<String, Object> {
         }
 
         @Override
-        public Map.Entry<String, Object> next() {
+        public T next() {
             if (modifications != expected) {
                 throw new ConcurrentModificationException();
             }
@@ -365,7 +356,7 @@ final class HeadersMap extends AbstractMap<String, Object> {
             }
             last = next;
             next = next.after;
-            return last;
+            return view.apply(last);
         }
 
         @Override
