@@ -85,8 +85,8 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     /**
      * The listeners' event loops, on Netty's own thread type. camel-netty's builder makes plain threads, on which
      * every Netty thread-local (the buffer pool's cache, object recyclers, promise state) is a lookup in the
-     * JDK's thread-local map instead of an array index: 3-5% of the CPU at full load. Shared by every listener,
-     * and kept across route reloads; shut down with the component.
+     * JDK's thread-local map instead of an array index (JFR on /fast: ThreadLocal.get 3.7% of the samples, 0.7% with
+     * these threads). Shared by every listener, and kept across route reloads; shut down with the component.
      */
     private synchronized EventLoopGroup workers(NettyHttpConfiguration configuration) {
         if (workers == null) {
