@@ -26,6 +26,9 @@ public final class PathNormalizer {
             throw new InvalidPathException("path must start with /");
         }
         checkEncoding(rawPath, "path");
+        if (isNormal(rawPath)) {
+            return rawPath;
+        }
         Deque<String> segments = new ArrayDeque<>();
         boolean trailingSlash = false;
         int start = 1;
@@ -90,6 +93,20 @@ public final class PathNormalizer {
         for (int i = 0; i < allowed.length(); i++) {
             ALLOWED[allowed.charAt(i)] = true;
         }
+    }
+
+    /**
+     * No duplicate slash and no segment that starts like a dot segment ({@code .}, {@code %2e}): the usual path,
+     * which the loop below would rebuild unchanged.
+     */
+    private static boolean isNormal(String rawPath) {
+        for (int i = rawPath.indexOf('/'); i >= 0 && i + 1 < rawPath.length(); i = rawPath.indexOf('/', i + 1)) {
+            char next = rawPath.charAt(i + 1);
+            if (next == '/' || next == '.' || next == '%' && rawPath.regionMatches(true, i + 1, "%2e", 0, 3)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDot(String s) {
