@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -185,8 +186,9 @@ public final class EdgeGuard extends ChannelDuplexHandler {
             return "501 method not implemented";
         }
         HttpHeaders headers = request.headers();
-        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!codings.isEmpty()) {
+        // contains and an iterator rather than getAll, which built two lists for every request
+        if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
             if (headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
                 return "400 both Content-Length and Transfer-Encoding";
             }
@@ -195,11 +197,13 @@ public final class EdgeGuard extends ChannelDuplexHandler {
                         : "400 invalid Transfer-Encoding";
             }
         }
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1) {
-            return "400 more than one Host header";
-        }
-        if (hosts.isEmpty()) {
+        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
+        if (hosts.hasNext()) {
+            hosts.next();
+            if (hosts.hasNext()) {
+                return "400 more than one Host header";
+            }
+        } else {
             if (!request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
                 return "400 missing Host header";
             }

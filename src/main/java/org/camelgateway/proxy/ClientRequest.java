@@ -1,5 +1,10 @@
 package org.camelgateway.proxy;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 import org.apache.camel.Exchange;
 
 /**
@@ -14,6 +19,8 @@ public final class ClientRequest {
     private String path;
     private Object body;
     private boolean http10;
+    private Object[] headerValues;
+    private Set<Object> headerValueSet;
 
     ClientRequest(long bytes) {
         this.bytes = bytes;
@@ -32,6 +39,37 @@ public final class ClientRequest {
 
     void path(String path) {
         this.path = path;
+    }
+
+    /** The values of the request's headers as routing began, so that none of them is echoed to the client. */
+    void headerValues(Object[] values) {
+        this.headerValues = values;
+        this.headerValueSet = null;
+    }
+
+    /**
+     * Whether a response header's value is one of the request's (the same object): a route that answered itself
+     * left the request's headers on the message. A scan for the usual few dozen; an identity set beyond, so that
+     * a request of a thousand tiny headers cannot make this quadratic.
+     */
+    boolean sentHeaderValue(Object value) {
+        Object[] values = headerValues;
+        if (values == null) {
+            return false;
+        }
+        if (values.length <= 32) {
+            for (Object v : values) {
+                if (v == value) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (headerValueSet == null) {
+            headerValueSet = Collections.newSetFromMap(new IdentityHashMap<>(values.length * 2));
+            headerValueSet.addAll(Arrays.asList(values));
+        }
+        return headerValueSet.contains(value);
     }
 
     public String method() {

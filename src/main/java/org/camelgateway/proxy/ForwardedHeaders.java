@@ -1,9 +1,6 @@
 package org.camelgateway.proxy;
 
 import java.net.InetSocketAddress;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 
 import io.netty.channel.ChannelHandlerContext;
 import org.apache.camel.Exchange;
@@ -57,9 +54,10 @@ public final class ForwardedHeaders extends RoutePolicySupport {
         String id = GatewayExchange.requestIdFrom(in.getHeader(GatewayExchange.REQUEST_ID_HEADER, String.class));
         in.setHeader(GatewayExchange.REQUEST_ID_HEADER, id);
         exchange.setProperty(GatewayExchange.REQUEST_ID, id);
-        Set<Object> values = Collections.newSetFromMap(new IdentityHashMap<>());
-        values.addAll(in.getHeaders().values());
-        exchange.setProperty(GatewayExchange.REQUEST_HEADERS, values);
+        ClientRequest request = ClientRequest.of(exchange);
+        if (request != null) {
+            request.headerValues(in.getHeaders().values().toArray());
+        }
         // Moved to a property, at the start, because a route may remove every header before its backend call, and
         // because camel-http turns every header value into a string before its filter drops it: this one's
         // toString cost more per request than any other header.

@@ -9,11 +9,6 @@ public final class GatewayExchange {
 
     /** Exchange property: the {@link ClientRequest}, what the listener saw of the request. */
     public static final String REQUEST = "GatewayRequest";
-    /**
-     * Exchange property: the values of the request's headers as routing began (an identity set), so that none of
-     * them is echoed to the client.
-     */
-    public static final String REQUEST_HEADERS = "GatewayRequestHeaders";
     /** Exchange property: the client's address (see ForwardedHeaders), kept for the access log. */
     public static final String CLIENT_IP = "GatewayClientIp";
     /** Exchange property: the request id. */

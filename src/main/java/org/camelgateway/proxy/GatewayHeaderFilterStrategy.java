@@ -1,7 +1,6 @@
 package org.camelgateway.proxy;
 
 import java.util.Arrays;
-import java.util.Set;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -17,7 +16,7 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 public final class GatewayHeaderFilterStrategy implements HeaderFilterStrategy {
 
     /** Hop-by-hop headers: meaningful for a single connection only, never forwarded in either direction. */
-    static final Set<String> HOP_BY_HOP = Set.of(
+    private static final String[][] HOP_BY_HOP = byLength(
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
     /**
@@ -54,10 +53,19 @@ public final class GatewayHeaderFilterStrategy implements HeaderFilterStrategy {
      * each header (3 % of the CPU at full load).
      */
     static boolean isOutgoingOnly(String name) {
-        if (name.length() >= OUTGOING.length) {
+        return among(OUTGOING, name);
+    }
+
+    /** One of the fixed hop-by-hop names, in any letter case (those a {@code Connection} header lists aside). */
+    static boolean isHopByHop(String name) {
+        return among(HOP_BY_HOP, name);
+    }
+
+    private static boolean among(String[][] byLength, String name) {
+        if (name.length() >= byLength.length) {
             return false;
         }
-        for (String candidate : OUTGOING[name.length()]) {
+        for (String candidate : byLength[name.length()]) {
             if (candidate.equalsIgnoreCase(name)) {
                 return true;
             }

@@ -120,36 +120,47 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
 
     /**
      * Copies every end-to-end header once, repeated lines joined as RFC 9110 5.3 allows ({@code Cookie} with
-     * {@code "; "} as RFC 6265 5.4 requires).
+     * {@code "; "} as RFC 6265 5.4 requires). One pass over Netty's entries, where a set of names, a lower-cased
+     * copy of each and a list of values per name were built for every request.
      */
     private static void copyEndToEndHeaders(HttpHeaders from, Map<String, Object> to) {
-        Set<String> hopByHop = connectionScoped(from.getAll(HttpHeaderNames.CONNECTION));
-        Set<String> seen = new HashSet<>();
-        for (String name : from.names()) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!seen.add(lower) || hopByHop.contains(lower) || GatewayHeaderFilterStrategy.isCamelInternal(lower)) {
+        Set<String> named = from.contains(HttpHeaderNames.CONNECTION)
+                ? connectionNamed(from.getAll(HttpHeaderNames.CONNECTION)) : Set.of();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            String name = header.getKey().toString();
+            if (isHopByHop(name, named) || GatewayHeaderFilterStrategy.isCamelInternal(name)) {
                 continue;
             }
-            List<String> values = from.getAll(name);
-            String value = values.size() == 1
-                    ? values.get(0) : String.join("cookie".equals(lower) ? "; " : ", ", values);
-            to.put("content-type".equals(lower) ? Exchange.CONTENT_TYPE : name, value);
+            String value = header.getValue().toString();
+            String key = "content-type".equalsIgnoreCase(name) ? Exchange.CONTENT_TYPE : name;
+            // the map ignores case, as HTTP does: a repeat in another spelling joins the first one's value
+            Object earlier = to.get(key);
+            to.put(key, earlier == null ? value : earlier + ("cookie".equalsIgnoreCase(name) ? "; " : ", ") + value);
         }
     }
 
-    /** The hop-by-hop set of one message: the fixed ones plus every token its {@code Connection} lines list. */
-    static Set<String> connectionScoped(List<String> connectionValues) {
+    /** Hop-by-hop: one of the fixed names, or one the message's {@code Connection} header lists. */
+    private static boolean isHopByHop(String name, Set<String> connectionNamed) {
+        return GatewayHeaderFilterStrategy.isHopByHop(name)
+                || !connectionNamed.isEmpty() && connectionNamed.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The names a message's {@code Connection} lines list, lower-cased, beyond the fixed hop-by-hop ones: none for
+     * the usual {@code keep-alive} or {@code close}.
+     */
+    static Set<String> connectionNamed(List<String> connectionValues) {
         if (connectionValues == null || connectionValues.isEmpty()) {
-            return GatewayHeaderFilterStrategy.HOP_BY_HOP;
+            return Set.of();
         }
-        // the common "keep-alive" and "close" are hop-by-hop already: no new set for them
-        Set<String> names = GatewayHeaderFilterStrategy.HOP_BY_HOP;
+        Set<String> names = Set.of();
         for (String value : connectionValues) {
             for (String token : value.split(",")) {
                 String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !names.contains(t)) {
-                    if (names == GatewayHeaderFilterStrategy.HOP_BY_HOP) {
-                        names = new HashSet<>(names);
+                if (!t.isEmpty() && !GatewayHeaderFilterStrategy.isHopByHop(t)) {
+                    if (names.isEmpty()) {
+                        names = new HashSet<>();
                     }
                     names.add(t);
                 }
@@ -177,7 +188,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         } else if (noRouteAnswered(client, message)) {
             message = ErrorResponses.notFound(exchange);
         }
-        String backendLength = cleanResponseHeaders(exchange, message);
+        String backendLength = cleanResponseHeaders(exchange, client, message);
         Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
         ResponseStreamer streamer = null;
         if (ResponseStreamer.isLive(message.getBody())) {
@@ -235,20 +246,18 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
      * echo them), hop-by-hop headers and those named in {@code Connection}. Returns the backend's
      * {@code Content-Length}, which only matters where the response has no body to measure (HEAD, 304).
      */
-    private String cleanResponseHeaders(Exchange exchange, Message message) {
+    private String cleanResponseHeaders(Exchange exchange, ClientRequest client, Message message) {
         Map<String, Object> headers = message.getHeaders();
-        @SuppressWarnings("unchecked")
-        Set<Object> requestValues = exchange.getProperty(GatewayExchange.REQUEST_HEADERS, Set.class);
-        Set<String> hopByHop = connectionScoped(connectionValues(headers.get("Connection")));
+        Set<String> named = connectionNamed(connectionValues(headers.get("Connection")));
         Object length = headers.get(Exchange.CONTENT_LENGTH);
 
         for (Iterator<Map.Entry<String, Object>> it = headers.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, Object> header = it.next();
-            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            String name = header.getKey();
             // Camel's own headers (the response code among them) never reach the client and are not echoes
-            boolean echoed = requestValues != null && !GatewayHeaderFilterStrategy.isCamelInternal(lower)
-                    && requestValues.contains(header.getValue());
-            if (echoed || hopByHop.contains(lower) || "content-length".equals(lower)) {
+            boolean echoed = client != null && !GatewayHeaderFilterStrategy.isCamelInternal(name)
+                    && client.sentHeaderValue(header.getValue());
+            if (echoed || isHopByHop(name, named) || "content-length".equalsIgnoreCase(name)) {
                 it.remove();
             }
         }

@@ -225,13 +225,13 @@ class ProxyCorrectnessIT {
     void requestHeadersReachTheBackendWithRepeatedLinesJoined() throws Exception {
         try (RawHttp http = raw()) {
             http.exchange("GET /plain/req HTTP/1.1\r\nHost: gw\r\nCache-Control: no-cache\r\nPragma: no-cache\r\n"
-                    + "X-Dup: 1\r\nX-Dup: 2\r\nAccept: text/html, application/json\r\nCookie: a=1\r\nCookie: b=2\r\n"
+                    + "X-Dup: 1\r\nX-Dup: 2\r\nx-dup: 3\r\nAccept: text/html, application/json\r\nCookie: a=1\r\nCookie: b=2\r\n"
                     + "Date: Tue, 15 Nov 1994 08:12:31 GMT\r\nVia: 1.0 client-proxy");
         }
         Backend.Received got = backend.last();
         assertThat(got.header("Cache-Control")).isEqualTo("no-cache");
         assertThat(got.header("Pragma")).isEqualTo("no-cache");
-        assertThat(got.headerLines("X-Dup")).containsExactly("1, 2");
+        assertThat(got.headerLines("X-Dup")).containsExactly("1, 2, 3");
         assertThat(got.header("Accept")).isEqualTo("text/html, application/json");
         assertThat(got.header("Cookie")).isEqualTo("a=1; b=2");
         assertThat(got.header("Date")).isEqualTo("Tue, 15 Nov 1994 08:12:31 GMT");
@@ -272,6 +272,25 @@ class ProxyCorrectnessIT {
             RawHttp.Response r = http.exchange("GET /nowhere HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer secret");
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.header("Authorization")).isNull();
+        }
+    }
+
+    @Test
+    void routeThatAnswersItselfSendsItsOwnHeadersAndNoneOfTheRequests() throws Exception {
+        for (int count : new int[] {3, 100}) {
+            StringBuilder request = new StringBuilder("GET /answered-here HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer s");
+            for (int i = 0; i < count; i++) {
+                request.append("\r\nX-Client-").append(i).append(": v").append(i);
+            }
+            try (RawHttp http = raw()) {
+                RawHttp.Response r = http.exchange(request.toString());
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.bodyText()).isEqualTo("here");
+                assertThat(r.header("X-Set-By-Route")).isEqualTo("yes");
+                assertThat(r.header("Authorization")).isNull();
+                assertThat(r.headerNames()).as(count + " request headers")
+                        .noneMatch(n -> n.startsWith("X-Client-") || n.startsWith("X-Forwarded"));
+            }
         }
     }
 
