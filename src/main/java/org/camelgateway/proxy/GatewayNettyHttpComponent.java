@@ -16,6 +16,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.netty.http.HttpServerBootstrapFactory;
+import org.apache.camel.component.netty.http.HttpServerConsumerChannelFactory;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
@@ -38,6 +39,7 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     public static final String ROUTED_METHODS = "GET,HEAD,POST,PUT,DELETE,PATCH,OPTIONS";
 
     private final Map<String, HttpServerBootstrapFactory> listeners = new ConcurrentHashMap<>();
+    private final Map<Integer, GatewayMultiplexChannelHandler> dispatchers = new ConcurrentHashMap<>();
     private final EdgeSettings edge;
     private final BodySpool bodies;
     private EventLoopGroup workers;
@@ -79,6 +81,16 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
             };
             factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer, edge, bodies));
             return factory;
+        });
+    }
+
+    /** Each port's dispatcher to its consumers: Camel's, with a shortcut for a single catch-all listener. */
+    @Override
+    public HttpServerConsumerChannelFactory getMultiplexChannelHandler(int port) {
+        return dispatchers.computeIfAbsent(port, p -> {
+            GatewayMultiplexChannelHandler dispatcher = new GatewayMultiplexChannelHandler();
+            dispatcher.init(p);
+            return dispatcher;
         });
     }
 
@@ -139,6 +151,7 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
         super.doStop();
         ServiceHelper.stopService(listeners.values());
         listeners.clear();
+        dispatchers.clear();
         synchronized (this) {
             if (workers != null) {
                 workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
