@@ -1,5 +1,6 @@
 package org.camelgateway.proxy;
 
+import java.net.URISyntaxException;
 import java.util.concurrent.Executor;
 
 import org.apache.camel.AsyncCallback;
@@ -30,6 +31,8 @@ final class BackendCall extends AsyncProcessorSupport {
 
     private final AsyncProcessor target;
     private final Executor executor;
+    /** The camel-http endpoint called, if the step is a plain {@code to}. */
+    private final HttpEndpoint endpoint;
     /** The endpoint, when {@link BackendClient} serves it; else null and camel-http makes the call. */
     private final HttpEndpoint direct;
     private final BackendClient client;
@@ -42,8 +45,9 @@ final class BackendCall extends AsyncProcessorSupport {
         this.target = AsyncProcessorConverterHelper.convert(target);
         this.executor = executor;
         this.client = client;
-        this.direct = target instanceof SendProcessor send && send.getEndpoint() instanceof HttpEndpoint endpoint
-                && client.serves(endpoint) ? endpoint : null;
+        this.endpoint = target instanceof SendProcessor send && send.getEndpoint() instanceof HttpEndpoint http
+                ? http : null;
+        this.direct = endpoint != null && client.serves(endpoint) ? endpoint : null;
         this.observer = observer;
         this.routeId = routeId;
         this.stepId = stepId;
@@ -62,6 +66,7 @@ final class BackendCall extends AsyncProcessorSupport {
             return client.call(exchange, direct, answered);
         }
         try {
+            keepTilde(exchange);
             prepareBody(exchange.getIn());
             executor.execute(() -> target.process(exchange, doneSync -> answered.done(false)));
             return false;
@@ -71,6 +76,21 @@ final class BackendCall extends AsyncProcessorSupport {
         }
         callback.done(true);
         return true;
+    }
+
+    /** camel-http escapes {@code ~} in the URL; {@link CamelHttpTarget} puts the client's back. */
+    private void keepTilde(Exchange exchange) {
+        exchange.removeProperty(GatewayExchange.BACKEND_TARGET);
+        if (endpoint != null && !endpoint.isSkipControlHeaders()) {
+            try {
+                String target = BackendTarget.of(exchange, endpoint, false).requestTarget();
+                if (target.indexOf('~') >= 0) {
+                    exchange.setProperty(GatewayExchange.BACKEND_TARGET, target);
+                }
+            } catch (URISyntaxException | RuntimeException e) {
+                // camel-http fails the call on the same URL, and reports it
+            }
+        }
     }
 
     private static void prepareBody(Message in) {

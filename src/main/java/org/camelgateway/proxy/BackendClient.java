@@ -101,7 +101,8 @@ public final class BackendClient extends ServiceSupport {
         options.put("cookieHandler", e.getCookieHandler() != null);
         options.put("customHostHeader", e.getCustomHostHeader() != null);
         options.put("userAgent", e.getUserAgent() != null);
-        options.put("logHttpActivity", e.getHttpActivityListener() != null || e.isLogHttpActivity());
+        options.put("logHttpActivity", e.getHttpActivityListener() != null
+                && e.getHttpActivityListener() != CamelHttpTarget.INSTANCE || e.isLogHttpActivity());
         options.put("httpClient.* or httpConnection.* options", hasOwnOptions(e.getHttpClientOptions())
                 || hasOwnOptions(e.getHttpConnectionOptions()));
         options.put("throwExceptionOnFailure=true", e.isThrowExceptionOnFailure());

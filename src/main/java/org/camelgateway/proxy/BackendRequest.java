@@ -2,7 +2,6 @@ package org.camelgateway.proxy;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -33,15 +32,14 @@ import org.apache.camel.component.http.HttpConstants;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.component.http.helper.HttpMethodHelper;
-import org.apache.camel.http.common.HttpHelper;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.ObjectHelper;
 
 /**
- * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helpers give the
- * method and the URL (the endpoint's URI plus the client's path and raw query, for bridge endpoints), the endpoint's
- * header filter strategy picks the headers, and {@code Host} names the backend unless the endpoint preserves the
+ * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helper gives the
+ * method, {@link BackendTarget} the URL (the endpoint's URI plus the client's path and raw query, for bridge
+ * endpoints), the endpoint's header filter strategy picks the headers, and {@code Host} names the backend unless the endpoint preserves the
  * client's. The body is sent with a {@code Content-Length}; a large stream cache (an upload spooled to disk) is
  * sent in pieces as the connection takes them. Writable more than once, for the resend on a fresh connection.
  */
@@ -102,12 +100,9 @@ final class BackendRequest {
     static BackendRequest of(Exchange exchange, HttpEndpoint endpoint) throws Exception {
         Message in = exchange.getIn();
         HttpMethods method = method(exchange, endpoint);
-        URI uri = HttpHelper.createURI(exchange, HttpHelper.createURL(exchange, endpoint), endpoint);
-        String target = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            target = target + "?" + uri.getRawQuery();
-        }
-        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        BackendTarget uri = BackendTarget.of(exchange, endpoint, true);
+        String target = uri.requestTarget();
+        int port = uri.port() < 0 ? 80 : uri.port();
 
         HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory()
                 .withValidation(false).newHeaders();
@@ -134,9 +129,9 @@ final class BackendRequest {
                 }
             }
         }
-        String address = uri.getHost() + ":" + port;
+        String address = uri.host() + ":" + port;
         String clientHost = endpoint.isPreserveHostHeader() ? in.getHeader("Host", String.class) : null;
-        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost : port == 80 ? uri.getHost() : address);
+        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost : port == 80 ? uri.host() : address);
         if (endpoint.isConnectionClose()) {
             headers.set(HttpHeaderNames.CONNECTION, "close");
         }
@@ -160,7 +155,7 @@ final class BackendRequest {
             }
             headers.set(HttpHeaderNames.CONTENT_LENGTH, stream != null ? streamLength : bytes.length);
         }
-        return new BackendRequest(uri.getHost(), port, address, idempotent(method), filter, head,
+        return new BackendRequest(uri.host(), port, address, idempotent(method), filter, head,
                 bytes, stream, streamLength);
     }
 

@@ -20,6 +20,12 @@ public final class GatewayExchange {
     /** Exchange property: the id of the last backend step ({@code to} with an {@code id}). */
     public static final String BACKEND_STEP = "GatewayBackendStep";
 
+    /**
+     * Exchange property: the target of a call camel-http makes, where it holds a {@code ~} that camel-http would
+     * escape (see {@link CamelHttpTarget}).
+     */
+    public static final String BACKEND_TARGET = "GatewayBackendTarget";
+
     /** Response header naming the route that answered, when {@code gateway.expose-route} is on. */
     public static final String ROUTE_HEADER = "X-Gateway-Route";
 

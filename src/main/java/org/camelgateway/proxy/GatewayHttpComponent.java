@@ -24,7 +24,9 @@ import org.apache.hc.core5.util.TimeValue;
  * client as it is) and {@code disableStreamCache=true} (large response bodies stream through instead of being
  * held in memory). They exist only per endpoint; a route that sets one in its URI keeps its own value;</li>
  * <li>pooled connections idle for over a second are checked before reuse, and an idempotent request that still
- * meets a connection the backend closed is resent once ({@link StaleConnectionRetry}).</li>
+ * meets a connection the backend closed is resent once ({@link StaleConnectionRetry});</li>
+ * <li>a {@code ~} in the client's path or query reaches the backend as it is ({@link CamelHttpTarget}), unless
+ * the component or the endpoint logs HTTP activity with a listener of its own.</li>
  * </ul>
  */
 public class GatewayHttpComponent extends HttpComponent {
@@ -37,6 +39,9 @@ public class GatewayHttpComponent extends HttpComponent {
         boolean throwGiven = parameters.containsKey("throwExceptionOnFailure");
         boolean cacheGiven = parameters.containsKey("disableStreamCache");
         HttpEndpoint endpoint = (HttpEndpoint) super.createEndpoint(uri, remaining, parameters);
+        if (endpoint.isLogHttpActivity() && endpoint.getHttpActivityListener() == CamelHttpTarget.INSTANCE) {
+            endpoint.setHttpActivityListener(null); // camel-http then makes its logging listener, as asked
+        }
         if (!bridgeGiven) {
             endpoint.setBridgeEndpoint(true);
         }
@@ -49,6 +54,14 @@ public class GatewayHttpComponent extends HttpComponent {
             endpoint.setDisableStreamCache(true);
         }
         return endpoint;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        if (getHttpActivityListener() == null && !isLogHttpActivity()) {
+            setHttpActivityListener(CamelHttpTarget.INSTANCE);
+        }
+        super.doInit();
     }
 
     @Override
