@@ -37,10 +37,10 @@ import org.apache.camel.support.ExchangeHelper;
 import org.apache.camel.support.ObjectHelper;
 
 /**
- * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helper gives the
- * method, {@link BackendTarget} the URL (the endpoint's URI plus the client's path and raw query, for bridge
- * endpoints), the endpoint's header filter strategy picks the headers, and {@code Host} names the backend unless the endpoint preserves the
- * client's. The body is sent with a {@code Content-Length}; a large stream cache (an upload spooled to disk) is
+ * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helper gives the method,
+ * {@link BackendTarget} the URL (the endpoint's URI plus the client's path and raw query, for bridge endpoints), the
+ * endpoint's header filter strategy picks the headers, and {@code Host} names the backend unless the endpoint preserves
+ * the client's. The body is sent with a {@code Content-Length}; a large stream cache (an upload spooled to disk) is
  * sent in pieces as the connection takes them. Writable more than once, for the resend on a fresh connection.
  */
 final class BackendRequest {

@@ -33,7 +33,8 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
         for (char c : " \"<>#%{}|\\^`".toCharArray()) {
             UNSAFE.set(c);
         }
-        for (char c : "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/%".toCharArray()) {
+        String plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/%";
+        for (char c : plain.toCharArray()) {
             PLAIN.set(c);
         }
     }
@@ -45,7 +46,8 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
     static BackendTarget of(Exchange exchange, HttpEndpoint endpoint, boolean consume) throws URISyntaxException {
         Message in = exchange.getIn();
         URI base = endpoint.getHttpUri();
-        String url = (String) (consume ? in.removeHeader(Exchange.REST_HTTP_URI) : in.getHeader(Exchange.REST_HTTP_URI));
+        String url = (String) (consume ? in.removeHeader(Exchange.REST_HTTP_URI)
+                : in.getHeader(Exchange.REST_HTTP_URI));
         if (url == null && !endpoint.isBridgeEndpoint()) {
             url = in.getHeader(Exchange.HTTP_URI, String.class);
         }
@@ -58,7 +60,8 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
             try {
                 url = exchange.getContext().resolvePropertyPlaceholders(url);
             } catch (Exception e) {
-                throw new RuntimeExchangeException("Cannot resolve property placeholders with uri: " + url, exchange, e);
+                throw new RuntimeExchangeException("Cannot resolve property placeholders with uri: " + url, exchange,
+                        e);
             }
         }
         String withPath = encode(withPath(url, in.getHeader(Exchange.HTTP_PATH, String.class)));
@@ -74,19 +77,22 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
         if (query == null) {
             query = base.getRawQuery();
         }
+        if (query != null) {
+            query = encode(query);
+        }
         if (endpointUrl && base.getRawQuery() == null && base.getRawFragment() == null && withPath.startsWith(url)
                 && isPlain(base.getRawPath(), false) && isPlain(withPath, url.length(), false)
-                && (query == null || isPlain(query = encode(query), true))) {
+                && (query == null || isPlain(query, true))) {
             // what parsing would give: the endpoint's path with a plain path appended, and the query as it is
-            return new BackendTarget(base.getHost(), base.getPort(), base.getRawPath() + withPath.substring(url.length()),
-                    query);
+            String rawPath = base.getRawPath() + withPath.substring(url.length());
+            return new BackendTarget(base.getHost(), base.getPort(), rawPath, query);
         }
         URI uri = new URI(withPath);
-        if (query == null) {
-            query = uri.getRawQuery();
+        if (query == null && uri.getRawQuery() != null) {
+            query = encode(uri.getRawQuery());
         }
         if (query != null) {
-            uri = URISupport.createURIWithQuery(uri, encode(query));
+            uri = URISupport.createURIWithQuery(uri, query);
         }
         return new BackendTarget(uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery());
     }

@@ -18,18 +18,19 @@ import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
 import org.apache.camel.component.netty.http.handlers.HttpServerMultiplexChannelHandler;
 
 /**
- * camel-netty-http's per-port dispatcher, with a shortcut for the gateway's usual listener: one consumer on the
- * port that takes every path ({@code matchOnUriPrefix} on the root). Camel's dispatcher matches each request
- * against every consumer of the port, building lists, streams and lower-case copies on the way (3% of the CPU
- * samples at 1,000 connections); with a single catch-all consumer that work always picks the same one. Only a method the
- * consumer's {@code httpMethodRestrict} lists by name takes the shortcut; anything else (a 405, Camel's own
- * OPTIONS answer, several consumers on one port, an HTTP proxy consumer) goes through Camel's dispatcher.
+ * camel-netty-http's per-port dispatcher, with a shortcut for the gateway's usual listener: one consumer on the port
+ * that takes every path ({@code matchOnUriPrefix} on the root). Camel's dispatcher matches each request against every
+ * consumer of the port, building lists, streams and lower-case copies on the way (3% of the CPU samples at 1,000
+ * connections); with a single catch-all consumer that work always picks the same one. Only a method the consumer's
+ * {@code httpMethodRestrict} lists by name takes the shortcut; anything else (a 405, Camel's own OPTIONS answer,
+ * several consumers on one port, an HTTP proxy consumer) goes through Camel's dispatcher.
  */
 @Sharable
 final class GatewayMultiplexChannelHandler extends HttpServerMultiplexChannelHandler {
 
     /** Camel's key for the handler a connection's requests went to (its exceptions are reported there). */
-    private static final AttributeKey<HttpServerChannelHandler> SERVER_HANDLER_KEY = AttributeKey.valueOf("serverHandler");
+    private static final AttributeKey<HttpServerChannelHandler> SERVER_HANDLER_KEY =
+            AttributeKey.valueOf("serverHandler");
 
     private record CatchAll(HttpServerChannelHandler handler, Set<String> methods) {
     }
@@ -65,7 +66,8 @@ final class GatewayMultiplexChannelHandler extends HttpServerMultiplexChannelHan
             return null;
         }
         // exact names only: Camel tests the list as a substring, and answers OPTIONS itself unless it is listed
-        Set<String> methods = Arrays.stream(restrict.split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
+        Set<String> methods = Arrays.stream(restrict.split(",")).map(String::trim)
+                .collect(Collectors.toUnmodifiableSet());
         return new CatchAll(new HttpServerChannelHandler(only), methods);
     }
 

@@ -227,7 +227,8 @@ class ProxyCorrectnessIT {
     void requestHeadersReachTheBackendWithRepeatedLinesJoined() throws Exception {
         try (RawHttp http = raw()) {
             http.exchange("GET /plain/req HTTP/1.1\r\nHost: gw\r\nCache-Control: no-cache\r\nPragma: no-cache\r\n"
-                    + "X-Dup: 1\r\nX-Dup: 2\r\nx-dup: 3\r\nAccept: text/html, application/json\r\nCookie: a=1\r\nCookie: b=2\r\n"
+                    + "X-Dup: 1\r\nX-Dup: 2\r\nx-dup: 3\r\nAccept: text/html, application/json\r\n"
+                    + "Cookie: a=1\r\nCookie: b=2\r\n"
                     + "Date: Tue, 15 Nov 1994 08:12:31 GMT\r\nVia: 1.0 client-proxy");
         }
         Backend.Received got = backend.last();
@@ -280,7 +281,8 @@ class ProxyCorrectnessIT {
     @Test
     void routeThatAnswersItselfSendsItsOwnHeadersAndNoneOfTheRequests() throws Exception {
         for (int count : new int[] {3, 100}) {
-            StringBuilder request = new StringBuilder("GET /answered-here HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer s");
+            StringBuilder request = new StringBuilder(
+                    "GET /answered-here HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer s");
             for (int i = 0; i < count; i++) {
                 request.append("\r\nX-Client-").append(i).append(": v").append(i);
             }
