@@ -1,6 +1,7 @@
 package org.camelgateway.proxy;
 
 import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -16,8 +17,9 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 public final class GatewayHeaderFilterStrategy implements HeaderFilterStrategy {
 
     /** Hop-by-hop headers: meaningful for a single connection only, never forwarded in either direction. */
-    private static final String[][] HOP_BY_HOP = byLength(
-            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final String[] HOP_BY_HOP_NAMES = {
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"};
+    private static final String[][] HOP_BY_HOP = byLength(HOP_BY_HOP_NAMES);
 
     /**
      * Outgoing (to a backend or to the client): hop-by-hop plus what the writer sets itself. HttpClient derives
@@ -25,9 +27,9 @@ public final class GatewayHeaderFilterStrategy implements HeaderFilterStrategy {
      * consumer derives {@code Content-Length} from the body. {@code Expect} was already answered by the gateway.
      * {@code Proxy-Authorization} is for this hop.
      */
-    private static final String[][] OUTGOING = byLength(
-            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-            "content-length", "content-type", "host", "expect", "proxy-authorization");
+    private static final String[][] OUTGOING = byLength(Stream.concat(Arrays.stream(HOP_BY_HOP_NAMES),
+            Stream.of("content-length", "content-type", "host", "expect", "proxy-authorization"))
+            .toArray(String[]::new));
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
