@@ -144,10 +144,10 @@ final class HeadersMap extends AbstractMap<String, Object> {
     }
 
     private Node find(Object key) {
-        if (!(key instanceof String name)) {
-            return null;
-        }
-        int h = hash(name);
+        return key instanceof String name ? find(name, hash(name)) : null;
+    }
+
+    private Node find(String name, int h) {
         for (Node n = buckets[h & (buckets.length - 1)]; n != null; n = n.nextInBucket) {
             if (n.hash == h && (n.key == name || n.key.equalsIgnoreCase(name))) {
                 return n;
@@ -172,12 +172,11 @@ final class HeadersMap extends AbstractMap<String, Object> {
     public Object put(String key, Object value) {
         Objects.requireNonNull(key, "header name");
         int h = hash(key);
-        int index = h & (buckets.length - 1);
-        for (Node n = buckets[index]; n != null; n = n.nextInBucket) {
-            if (n.hash == h && (n.key == key || n.key.equalsIgnoreCase(key))) {
-                return n.setValue(value);
-            }
+        Node present = find(key, h);
+        if (present != null) {
+            return present.setValue(value);
         }
+        int index = h & (buckets.length - 1);
         Node n = new Node(key, h, value);
         n.nextInBucket = buckets[index];
         buckets[index] = n;
@@ -229,45 +228,17 @@ final class HeadersMap extends AbstractMap<String, Object> {
 
     @Override
     public Set<Map.Entry<String, Object>> entrySet() {
-        Set<Map.Entry<String, Object>> set = entries;
-        if (set == null) {
-            set = new AbstractSet<>() {
-                @Override
-                public Iterator<Map.Entry<String, Object>> iterator() {
-                    return new InOrder<>(node -> node);
-                }
-
-                @Override
-                public int size() {
-                    return size;
-                }
-
-                @Override
-                public void clear() {
-                    HeadersMap.this.clear();
-                }
-            };
-            entries = set;
+        if (entries == null) {
+            entries = new View<>(node -> node);
         }
-        return set;
+        return entries;
     }
 
     /** Names as they were first put; {@code contains} and {@code remove} ignore case, as on the map. */
     @Override
     public Set<String> keySet() {
-        Set<String> set = keys;
-        if (set == null) {
-            set = new AbstractSet<>() {
-                @Override
-                public Iterator<String> iterator() {
-                    return new InOrder<>(node -> node.key);
-                }
-
-                @Override
-                public int size() {
-                    return size;
-                }
-
+        if (keys == null) {
+            keys = new View<>(node -> node.key) {
                 @Override
                 public boolean contains(Object o) {
                     return find(o) != null;
@@ -282,15 +253,33 @@ final class HeadersMap extends AbstractMap<String, Object> {
                     unlink(n);
                     return true;
                 }
-
-                @Override
-                public void clear() {
-                    HeadersMap.this.clear();
-                }
             };
-            keys = set;
         }
-        return set;
+        return keys;
+    }
+
+    /** The map's nodes in insertion order, each seen as an entry or as its name; backed by the map. */
+    private class View<T> extends AbstractSet<T> {
+        private final Function<Node, T> view;
+
+        View(Function<Node, T> view) {
+            this.view = view;
+        }
+
+        @Override
+        public Iterator<T> iterator() {
+            return new InOrder<>(view);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public void clear() {
+            HeadersMap.this.clear();
+        }
     }
 
     private void unlink(Node n) {
