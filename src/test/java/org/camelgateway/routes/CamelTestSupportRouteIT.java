@@ -1,15 +1,10 @@
 package org.camelgateway.routes;
 
-import java.util.Properties;
-
-import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.camelgateway.config.GatewayConfiguration;
 import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayCamelTestSupport;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a route written in the Java DSL rather than YAML. The proxy behaviour comes with the components, whatever DSL
  * the route is written in.
  */
-class CamelTestSupportRouteIT extends CamelTestSupport {
+class CamelTestSupportRouteIT extends GatewayCamelTestSupport {
 
     static Backend stable;
     static Backend canary;
     static final int PORT = AvailablePortFinder.getNextAvailable();
-    final GatewayConfiguration gateway = new GatewayConfiguration();
 
     @BeforeAll
     static void startBackends() throws Exception {
@@ -39,27 +33,6 @@ class CamelTestSupportRouteIT extends CamelTestSupport {
     static void stopBackends() {
         stable.close();
         canary.close();
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = new Properties();
-        p.put("gateway.management.enabled", "false");
-        return p;
-    }
-
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("netty-http", gateway.listener(10 * 1024 * 1024, true, false, 8192, 8192, 10_000, 75_000,
-                10_000, false, 60_000, 65_536, "", 1L << 30, true));
-        registry.bind("http", gateway.http());
-    }
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        gateway.configure(context);
-        return context;
     }
 
     @Override

@@ -1,15 +1,10 @@
 package org.camelgateway.routes;
 
-import java.util.Properties;
-
-import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.test.AvailablePortFinder;
-import org.apache.camel.test.junit5.CamelTestSupport;
-import org.camelgateway.config.GatewayConfiguration;
 import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayCamelTestSupport;
 import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Several listener routes on one port: each request goes to the consumer whose path matches, as camel-netty-http
  * dispatches, and when only the catch-all is left its shortcut gives the same answers (its method list included).
  */
-class ListenerDispatchIT extends CamelTestSupport {
+class ListenerDispatchIT extends GatewayCamelTestSupport {
 
     static Backend orders;
     static Backend rest;
     static final int PORT = AvailablePortFinder.getNextAvailable();
-    final GatewayConfiguration gateway = new GatewayConfiguration();
 
     @BeforeAll
     static void startBackends() throws Exception {
@@ -38,27 +32,6 @@ class ListenerDispatchIT extends CamelTestSupport {
     static void stopBackends() {
         orders.close();
         rest.close();
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = new Properties();
-        p.put("gateway.management.enabled", "false");
-        return p;
-    }
-
-    @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("netty-http", gateway.listener(10 * 1024 * 1024, true, false, 8192, 8192, 10_000, 75_000,
-                10_000, false, 60_000, 65_536, "", 1L << 30, true));
-        registry.bind("http", gateway.http());
-    }
-
-    @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        gateway.configure(context);
-        return context;
     }
 
     @Override
