@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestObserver {
 
-    private static final Logger ACCESS = LoggerFactory.getLogger("gateway.access");
+    private static final Logger ACCESS = LoggerFactory.getLogger(LogConfigurator.ACCESS_LOGGER);
     private static final String START = "GatewayStartNanos";
 
     private final MeterRegistry registry;
