@@ -271,12 +271,12 @@ nginx_start_ms=$(( $(now_ms) - start ))
 # a copy, so a "mvn package" during the run cannot change the jar under the running JVM
 cp "$GATEWAY_JAR" "$work/camel-gateway.jar"
 jar_info="built $(date -r "$GATEWAY_JAR" '+%F %T'), sha256 $(sha256sum "$work/camel-gateway.jar" | cut -c1-12)"
-# The class-data archive as the build writes it (pom.xml, class-data-archive), for the copy: an archive is bound to
-# the jar's path. BENCH_CDS=0 measures start-up without one.
+# The class-data archive as the build writes it (pom.xml, class-data-archive: a training run), for the copy: an
+# archive is bound to the jar's path. BENCH_CDS=0 measures start-up without one.
 cds_opts=()
 if [[ ${BENCH_CDS:-1} == 1 ]]; then
   "$JAVA" -XX:ArchiveClassesAtExit="$work/camel-gateway.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
-    -jar "$work/camel-gateway.jar" --validate routes >"$work/cds.log" 2>&1
+    -jar "$work/camel-gateway.jar" --training-run >"$work/cds.log" 2>&1
   cds_opts=(-XX:SharedArchiveFile="$work/camel-gateway.jsa")
   jar_info+=", class-data archive"
 fi

@@ -5,6 +5,7 @@ import org.camelgateway.config.GatewayConfiguration;
 import org.camelgateway.config.GatewayOptions;
 import org.camelgateway.config.RoutesValidator;
 import org.camelgateway.ops.GracefulDrain;
+import org.camelgateway.ops.TrainingRun;
 
 /** Starts the gateway: options from the command line and environment, everything else from Camel Main. */
 public final class GatewayApplication {
@@ -25,6 +26,9 @@ public final class GatewayApplication {
         if (options.help()) {
             System.out.println(GatewayOptions.USAGE);
             return;
+        }
+        if (options.trainingRun()) {
+            System.exit(TrainingRun.run(System.out, System.err));
         }
         if (options.validate() != null) {
             System.exit(RoutesValidator.report(options.validate(), System.out, System.err));

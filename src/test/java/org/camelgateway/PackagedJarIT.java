@@ -37,7 +37,11 @@ class PackagedJarIT {
     }
 
     Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(javas().findFirst().orElseThrow()));
+        return runWith(javas().findFirst().orElseThrow(), args);
+    }
+
+    Result runWith(String java, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java));
         if (!List.of(args).contains("-jar")) {
             cmd.addAll(List.of("-jar", JAR.toString()));
         }
@@ -63,6 +67,17 @@ class PackagedJarIT {
                 "--validate", "routes");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("4 route files OK");
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void trainingRunProxiesEveryRequestAndStopsCleanly(String java) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(java)) || !java.startsWith("/"), java + " is not installed");
+        Result r = runWith(java, "-jar", JAR.toString(), "--training-run");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("training run: 200 requests answered as expected");
+        // nothing logged on the way down: a backend client stopped after the event loops it used is quiet
+        assertThat(r.out() + r.err()).doesNotContain("Exception").doesNotContainPattern("\\d (WARN|ERROR) ");
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.Map;
  * The command line and its environment variables, turned into the properties the gateway runs on. A flag wins
  * over its environment variable, which wins over the default.
  */
-public record GatewayOptions(boolean help, Path validate, Path routes, int port, int managementPort) {
+public record GatewayOptions(boolean help, boolean trainingRun, Path validate, Path routes, int port,
+        int managementPort) {
 
     public static final String USAGE = """
             Usage: java -jar camel-gateway.jar [options]
@@ -19,6 +20,9 @@ public record GatewayOptions(boolean help, Path validate, Path routes, int port,
               --management-port N     metrics, health and probes             env GATEWAY_MANAGEMENT_PORT  default 8081
               --validate DIR          check a routes folder without serving; exit 0 if valid, 1 with
                                       file:line errors if not
+              --training-run          serve built-in routes on loopback ports, send requests through them,
+                                      check the answers and exit: 0 if all as expected, 3 if not; for
+                                      a class-data archive (-XX:ArchiveClassesAtExit) or AOT cache
               --help                  print this help and exit
 
             Any Camel or gateway property can also be given as a JVM system property, e.g.
@@ -36,12 +40,14 @@ public record GatewayOptions(boolean help, Path validate, Path routes, int port,
         String port = env.getOrDefault("GATEWAY_PORT", "8080");
         String managementPort = env.getOrDefault("GATEWAY_MANAGEMENT_PORT", "8081");
         boolean help = false;
+        boolean trainingRun = false;
         String validate = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--help", "-h" -> help = true;
+                case "--training-run" -> trainingRun = true;
                 case "--routes", "--port", "--management-port", "--validate" -> {
                     String value;
                     if (arg.contains("=")) {
@@ -62,20 +68,23 @@ public record GatewayOptions(boolean help, Path validate, Path routes, int port,
             }
         }
         if (help) {
-            return new GatewayOptions(true, null, Path.of(routes), 0, 0);
+            return new GatewayOptions(true, false, null, Path.of(routes), 0, 0);
+        }
+        if (trainingRun) {
+            return new GatewayOptions(false, true, null, Path.of(routes), 0, 0);
         }
         if (validate != null) {
             Path dir = Path.of(validate).toAbsolutePath().normalize();
             if (!Files.isDirectory(dir)) {
                 throw new UsageException("routes folder not found: " + dir);
             }
-            return new GatewayOptions(false, dir, dir, 0, 0);
+            return new GatewayOptions(false, false, dir, dir, 0, 0);
         }
         Path routesDir = Path.of(routes).toAbsolutePath().normalize();
         if (!Files.isDirectory(routesDir)) {
             throw new UsageException("routes folder not found: " + routesDir);
         }
-        return new GatewayOptions(false, null, routesDir, port("--port", port),
+        return new GatewayOptions(false, false, null, routesDir, port("--port", port),
                 port("--management-port", managementPort));
     }
 

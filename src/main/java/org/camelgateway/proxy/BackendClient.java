@@ -194,7 +194,12 @@ public final class BackendClient extends ServiceSupport {
     @Override
     protected void doStop() {
         for (LoopPool pool : pools.values()) {
-            pool.loop.execute(pool::closeIdle);
+            try {
+                pool.loop.execute(pool::closeIdle);
+            } catch (RejectedExecutionException e) {
+                // the listener's event loops stopped first (Main.stop() without a drain): each closed its channels,
+                // the pooled backend connections among them, as it shut down
+            }
         }
         if (fallback != null) {
             fallback.shutdownGracefully(0, 1, TimeUnit.SECONDS);

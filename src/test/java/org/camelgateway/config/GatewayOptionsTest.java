@@ -58,4 +58,11 @@ class GatewayOptionsTest {
         assertThat(GatewayOptions.parse(new String[] {"--help"}, Map.of("GATEWAY_ROUTES", "/nonexistent")).help())
                 .isTrue();
     }
+
+    @Test
+    void trainingRunNeedsNoRoutesFolder() throws Exception {
+        GatewayOptions o = GatewayOptions.parse(new String[] {"--training-run"}, Map.of("GATEWAY_ROUTES", "/nonexistent"));
+        assertThat(o.trainingRun()).isTrue();
+        assertThat(GatewayOptions.parse(new String[] {"--routes", dir.toString()}, Map.of()).trainingRun()).isFalse();
+    }
 }
