@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Map;
 
+import javax.net.ssl.HostnameVerifier;
+
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.http.HttpEndpoint;
@@ -12,8 +14,12 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.client5.http.socket.ConnectionSocketFactory;
+import org.apache.hc.client5.http.socket.PlainConnectionSocketFactory;
+import org.apache.hc.client5.http.ssl.SSLConnectionSocketFactory;
 import org.apache.hc.core5.http.config.Registry;
+import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.ssl.SSLContexts;
 import org.apache.hc.core5.util.TimeValue;
 
 /**
@@ -104,6 +110,22 @@ public class GatewayHttpComponent extends HttpComponent {
             setClientConnectionManager(shared);
         }
         return shared;
+    }
+
+    /** As camel-http's, with the default {@code https} factory built on first use ({@link DeferredTlsSocketFactory}). */
+    @Override
+    protected Registry<ConnectionSocketFactory> createConnectionRegistry(HostnameVerifier hostnameVerifier,
+            SSLContextParameters sslContextParameters, boolean useSystemProperties)
+            throws GeneralSecurityException, IOException {
+        if (sslContextParameters != null) {
+            return super.createConnectionRegistry(hostnameVerifier, sslContextParameters, useSystemProperties);
+        }
+        return RegistryBuilder.<ConnectionSocketFactory>create()
+                .register("http", PlainConnectionSocketFactory.getSocketFactory())
+                .register("https", new DeferredTlsSocketFactory(() -> new SSLConnectionSocketFactory(
+                        useSystemProperties ? SSLContexts.createSystemDefault() : SSLContexts.createDefault(),
+                        hostnameVerifier)))
+                .build();
     }
 
     @Override
