@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -140,6 +141,11 @@ public class GatewayConfiguration implements CamelConfiguration {
             // would repeat gateway_requests
             context.addRoutePolicyFactory((ctx, routeId, route) -> new RouteTimer(metrics));
         }
+        // camel-micrometer's info series, as its route policy service registered it
+        Gauge.builder("app.info", () -> 1)
+                .tags("camel.context", context.getName(), "camel.runtime.provider", "Main",
+                        "camel.runtime.version", context.getVersion(), "camel.version", context.getVersion())
+                .register(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
