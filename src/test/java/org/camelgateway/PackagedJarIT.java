@@ -140,4 +140,38 @@ class PackagedJarIT {
             }
         }
     }
+
+    @Test
+    void logbackConfigurationFileReplacesTheBuiltInLogSetUp() throws Exception {
+        Path config = dir.resolve("logback.xml");
+        Files.writeString(config, """
+                <configuration>
+                  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>custom|%level|%logger|%msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="out"/></root>
+                </configuration>
+                """);
+        int port = AvailablePortFinder.getNextAvailable();
+        try (Backend app1 = Backend.start("app1");
+                PackagedGateway gateway = PackagedGateway.start(dir.resolve("gateway.log"),
+                        List.of("-Dlogback.configurationFile=" + config, "-Dgateway.host=127.0.0.1",
+                                "-Dapp1.url=" + app1.url()),
+                        "--routes", "routes", "--port", Integer.toString(port),
+                        "--management-port", Integer.toString(AvailablePortFinder.getNextAvailable()))) {
+            gateway.awaitListening(port);
+            try (RawHttp http = new RawHttp(port)) {
+                assertThat(http.exchange("GET /app1/ HTTP/1.1\r\nHost: localhost").status()).isEqualTo(200);
+            }
+            // the access line is written after the response: wait for it rather than for a fixed time
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!gateway.log().contains("custom|INFO|gateway.access|{") && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            String log = gateway.log();
+            assertThat(log).contains("custom|INFO|gateway.access|{").contains("custom|INFO|org.apache.camel.");
+            assertThat(log.lines().filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")))
+                    .as("no line in the built-in format").isEmpty();
+        }
+    }
 }
