@@ -10,6 +10,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.GatewayApplication;
 import org.camelgateway.config.GatewayOptions;
+import org.camelgateway.proxy.Causes;
 
 /** The real gateway, booted in-process the way the jar boots it, on free loopback ports. */
 public final class GatewayUnderTest implements AutoCloseable {
@@ -49,20 +50,11 @@ public final class GatewayUnderTest implements AutoCloseable {
                 return new GatewayUnderTest(main, port, management);
             } catch (RuntimeException e) {
                 main.stop();
-                if (attempt == 3 || !portTaken(e)) {
+                if (attempt == 3 || Causes.find(e, BindException.class) == null) {
                     throw e;
                 }
             }
         }
-    }
-
-    private static boolean portTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public int port() {
