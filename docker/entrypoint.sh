@@ -9,7 +9,8 @@
 #
 # Environment:
 #   JAVA_OPTS         JVM options; the image sets -XX:AOTCache=/deployments/camel-gateway.aot
-#                     -XX:MaxRAMPercentage=75 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError.
+#                     -XX:MaxRAMPercentage=75 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError
+#                     --sun-misc-unsafe-memory-access=allow.
 #                     Setting it replaces those defaults, so repeat them if you still want them.
 #   JAVA_OPTS_APPEND  JVM options added after JAVA_OPTS (e.g. -Dgateway.max-body-size=1048576).
 #   JMX_PORT          when set, remote JMX on this one port (registry and RMI server share it, so one

@@ -333,6 +333,8 @@ class KubernetesManifestsIT {
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(r.headers().firstValue("content-type"))
                     .hasValueSatisfying(c -> assertThat(c).startsWith("application/problem+json"));
+            // the image's JAVA_OPTS keep Java 25 from warning about Netty's use of sun.misc.Unsafe on every start
+            assertThat(Files.readString(dir.resolve("gateway.log"))).doesNotContain("sun.misc.Unsafe");
         } finally {
             stop(gateway);
         }
