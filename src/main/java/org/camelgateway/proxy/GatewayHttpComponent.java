@@ -32,7 +32,9 @@ import org.apache.hc.core5.util.TimeValue;
  * <li>pooled connections idle for over a second are checked before reuse, and an idempotent request that still
  * meets a connection the backend closed is resent once ({@link StaleConnectionRetry});</li>
  * <li>a {@code ~} in the client's path or query reaches the backend as it is ({@link CamelHttpTarget}), unless
- * the component or the endpoint logs HTTP activity with a listener of its own.</li>
+ * the component or the endpoint logs HTTP activity with a listener of its own;</li>
+ * <li>the JDK's default TLS context is built on the first https call, not at start ({@link DeferredTlsSocketFactory}).
+ * </li>
  * </ul>
  */
 public class GatewayHttpComponent extends HttpComponent {
