@@ -114,7 +114,7 @@ public class GatewayHttpComponent extends HttpComponent {
         return shared;
     }
 
-    /** As camel-http's, with the default {@code https} factory built on first use ({@link DeferredTlsSocketFactory}). */
+    /** As camel-http's, with the default {@code https} factory built on demand ({@link DeferredTlsSocketFactory}). */
     @Override
     protected Registry<ConnectionSocketFactory> createConnectionRegistry(HostnameVerifier hostnameVerifier,
             SSLContextParameters sslContextParameters, boolean useSystemProperties)

@@ -191,6 +191,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         String backendLength = cleanResponseHeaders(exchange, client, message);
         Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
         ResponseStreamer streamer = null;
+        BackendBodyStream onLoop = null;
         if (ResponseStreamer.isLive(message.getBody())) {
             long length = backendLength != null ? Long.parseLong(backendLength) : -1;
             try {
@@ -198,6 +199,16 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
                 if (length >= 0 && length <= ResponseStreamer.WHOLE_LIMIT) {
                     message.setBody(ResponseStreamer.readWhole(in, (int) length, ByteBufAllocator.DEFAULT));
                     backendLength = null;
+                } else if (in instanceof BackendBodyStream live && live.sharesLoopWith(channel)
+                        && !channel.eventLoop().inEventLoop()) {
+                    // BackendClient's body, arriving on the client connection's own event loop: that loop relays it
+                    if (live.awaitFirst()) {
+                        onLoop = live;
+                        message.setBody(null);
+                    } else {
+                        live.close();
+                        message.setBody(new byte[0]);
+                    }
                 } else if (channel == null || channel.eventLoop().inEventLoop()) {
                     // no thread of its own to relay on: read whole, as camel-http itself would
                     message.setBody(in.readAllBytes());
@@ -216,7 +227,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         HttpResponse response = super.toNettyResponse(message, configuration);
         fixFraming(client, response, backendLength);
         long requestBytes = client != null ? client.bytes() : 0;
-        if (streamer != null) {
+        if (streamer != null || onLoop != null) {
             HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
             ReferenceCountUtil.release(response);
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -225,7 +236,10 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
             }
             // no chunked framing for HTTP/1.0 (RFC 9112 6.1): the body then ends where the connection does
             boolean chunkable = client == null || !client.http10();
-            long relayed = streamer.relay(channel, head, chunkable, sendTimeout);
+            // this thread waits for the whole body either way: the exchange (drain, reload, timers) ends with it
+            long relayed = streamer != null ? streamer.relay(channel, head, chunkable, sendTimeout)
+                    : onLoop.relay(channel, head, ResponseStreamer.frame(head, chunkable), sendTimeout.toMillis())
+                            .join();
             observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
             // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
             return null;

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * before the binding returns, because Camel releases the backend connection (draining what is left of the body)
  * as soon as the response is handed to Netty. Camel's own {@code OutboundStreamHttpResponse} is not used for that
  * reason: it reads the stream on the event loop after that point, and always drops {@code Content-Length}.
+ *
+ * <p>A body from {@link BackendClient} that arrives on the client connection's own event loop is relayed by that
+ * loop instead ({@link BackendBodyStream#relay}), with the same framing ({@link #frame}); this class relays the
+ * rest: camel-http's bodies, and bodies a route step replaced with a stream of its own.
  */
 final class ResponseStreamer {
 
@@ -98,14 +102,7 @@ final class ResponseStreamer {
      * @return body bytes written to the client
      */
     long relay(Channel channel, HttpResponse head, boolean chunkable, Duration sendTimeout) {
-        if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (chunkable) {
-                head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            } else {
-                head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
-        }
-        boolean close = HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(head.headers().get(HttpHeaderNames.CONNECTION));
+        boolean close = frame(head, chunkable);
         long relayed = 0;
         // waiting for the chunk before the last one keeps one chunk in flight while the next is read
         ChannelFuture previous = channel.write(head);
@@ -138,6 +135,23 @@ final class ResponseStreamer {
             channel.close();
         }
         return relayed;
+    }
+
+    /**
+     * Frames a relayed body by the head's {@code Content-Length}, else chunked, or for a client that cannot take
+     * chunks ({@code chunkable} false, HTTP/1.0) by closing the connection at the end.
+     *
+     * @return whether the connection closes after the body
+     */
+    static boolean frame(HttpResponse head, boolean chunkable) {
+        if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (chunkable) {
+                head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            } else {
+                head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+        }
+        return HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(head.headers().get(HttpHeaderNames.CONNECTION));
     }
 
     /** Gives up the backend connection instead of reading the rest of a body nobody will receive. */

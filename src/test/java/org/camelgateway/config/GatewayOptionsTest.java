@@ -61,7 +61,8 @@ class GatewayOptionsTest {
 
     @Test
     void trainingRunNeedsNoRoutesFolder() throws Exception {
-        GatewayOptions o = GatewayOptions.parse(new String[] {"--training-run"}, Map.of("GATEWAY_ROUTES", "/nonexistent"));
+        GatewayOptions o = GatewayOptions.parse(new String[] {"--training-run"},
+                Map.of("GATEWAY_ROUTES", "/nonexistent"));
         assertThat(o.trainingRun()).isTrue();
         assertThat(GatewayOptions.parse(new String[] {"--routes", dir.toString()}, Map.of()).trainingRun()).isFalse();
     }

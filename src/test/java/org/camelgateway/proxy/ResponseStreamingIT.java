@@ -236,6 +236,47 @@ class ResponseStreamingIT {
     }
 
     @Test
+    void backendThatStallsMidBodyCutsTheClientOffAfterTheResponseTimeout() throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
+        CountDownLatch backendCutOff = new CountDownLatch(1);
+        startBackend(exchange -> {
+            exchange.sendResponseHeaders(200, MIB);
+            OutputStream out = exchange.getResponseBody();
+            out.write(new byte[200 * 1024]);
+            out.flush();
+            try {
+                // stalls for 20 s at most, far past the gateway's 500 ms
+                testOver.await(20, TimeUnit.SECONDS);
+                // the first writes after the gateway's close can still land in the socket's buffer
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (System.nanoTime() < deadline) {
+                    out.write(new byte[64 * 1024]);
+                    out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                backendCutOff.countDown();
+            }
+        });
+        gateway = GatewayUnderTest.start("streaming", Map.of("backend.url", backendUrl(),
+                "gateway.response-timeout", "500"));
+        try (Socket s = client()) {
+            s.setSoTimeout(10_000);
+            request(s, "/stalls");
+            InputStream in = s.getInputStream();
+            Head h = readHead(in);
+            assertThat(h.status).isEqualTo(200);
+            assertThat(h.header("Content-Length")).isEqualTo(Integer.toString(MIB));
+            // what the backend sent, then the end of the connection (a read timeout here means no cut-off)
+            assertThat(in.readAllBytes()).hasSize(200 * 1024);
+        } finally {
+            testOver.countDown();
+        }
+        assertThat(backendCutOff.await(15, TimeUnit.SECONDS)).as("backend connection dropped").isTrue();
+    }
+
+    @Test
     void http10ClientGetsABodyOfUnknownLengthEndedByClosingTheConnection() throws Exception {
         startBackend(exchange -> sendGenerated(exchange, MIB, false));
         startGateway(backendUrl());
