@@ -222,7 +222,6 @@ final class BackendBodyStream extends InputStream {
         final CompletableFuture<Long> done = new CompletableFuture<>();
         private long relayed;
         private boolean paused;
-        private long pauses;
         private long lastPiece = System.nanoTime();
         private ScheduledFuture<?> idleCheck;
         private final ChannelFutureListener clientClosed = f -> stop(new IOException("client closed the connection"));
@@ -280,19 +279,18 @@ final class BackendBodyStream extends InputStream {
                 // the client is behind: stop reading from the backend until this piece is out (TCP then slows
                 // the backend down), for at most the send timeout
                 paused = true;
-                long pause = ++pauses;
                 backend.config().setAutoRead(false);
+                ScheduledFuture<?> sendCheck = client.eventLoop().schedule(
+                        () -> stop(new IOException("client did not read within " + sendTimeoutMillis + " ms")),
+                        sendTimeoutMillis, TimeUnit.MILLISECONDS);
                 written.addListener(f -> {
-                    if (f.isSuccess() && pauses == pause) {
+                    // cancelled, not left to expire: a fast client pauses the relay many times per body
+                    sendCheck.cancel(false);
+                    if (f.isSuccess()) {
                         paused = false;
                         resume();
                     }
                 });
-                client.eventLoop().schedule(() -> {
-                    if (paused && pauses == pause) {
-                        stop(new IOException("client did not read within " + sendTimeoutMillis + " ms"));
-                    }
-                }, sendTimeoutMillis, TimeUnit.MILLISECONDS);
             }
             // a failed write closes the client connection, and its close stops the relay
             written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
