@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +20,6 @@ import ch.qos.logback.classic.Logger;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.main.Main;
 import org.camelgateway.GatewayApplication;
-import org.camelgateway.config.GatewayOptions;
-import org.camelgateway.proxy.Causes;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,24 +66,14 @@ public final class TrainingRun {
             try (InputStream in = TrainingRun.class.getResourceAsStream("/training/training.camel.yaml")) {
                 Files.copy(in, routes.resolve("training.camel.yaml"));
             }
-            int port = 0;
-            int managementPort = 0;
-            // a port found free can be taken by another process (or one of the run's own outgoing connections)
-            // before the gateway binds it: then the start is tried again on new ports
-            for (int attempt = 1; main == null; attempt++) {
-                port = freePort();
-                managementPort = freePort();
-                Main candidate = gateway(routes, port, managementPort, backend.getAddress().getPort());
-                try {
-                    candidate.start();
-                    main = candidate;
-                } catch (RuntimeException e) {
-                    candidate.stop();
-                    if (attempt == 3 || Causes.find(e, BindException.class) == null) {
-                        throw e;
-                    }
-                }
-            }
+            GatewayApplication.Started gateway = GatewayApplication.startOnFreePorts(routes, Map.of(
+                    "gateway.host", "127.0.0.1",
+                    "gateway.management.host", "127.0.0.1",
+                    "gateway.drain.grace-period", "0",
+                    "training.backend.url", "http://127.0.0.1:" + backend.getAddress().getPort()));
+            main = gateway.main();
+            int port = gateway.port();
+            int managementPort = gateway.managementPort();
 
             List<String> problems = new ArrayList<>();
             int requests = 0;
@@ -119,18 +105,6 @@ public final class TrainingRun {
             }
             Files.delete(routes);
         }
-    }
-
-    private static Main gateway(Path routes, int port, int managementPort, int backendPort) throws Exception {
-        GatewayOptions options = GatewayOptions.parse(new String[] {
-            "--routes", routes.toString(), "--port", Integer.toString(port),
-            "--management-port", Integer.toString(managementPort)}, Map.of());
-        Main main = GatewayApplication.create(options);
-        main.addOverrideProperty("gateway.host", "127.0.0.1");
-        main.addOverrideProperty("gateway.management.host", "127.0.0.1");
-        main.addOverrideProperty("gateway.drain.grace-period", "0");
-        main.addOverrideProperty("training.backend.url", "http://127.0.0.1:" + backendPort);
-        return main;
     }
 
     private static List<Check> checks(int port, int managementPort) {
@@ -181,11 +155,5 @@ public final class TrainingRun {
         });
         server.start();
         return server;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

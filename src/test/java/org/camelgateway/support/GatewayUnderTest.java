@@ -1,16 +1,12 @@
 package org.camelgateway.support;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import org.apache.camel.test.AvailablePortFinder;
 import org.camelgateway.GatewayApplication;
-import org.camelgateway.config.GatewayOptions;
-import org.camelgateway.proxy.Causes;
 
 /** The real gateway, booted in-process the way the jar boots it, on free loopback ports. */
 public final class GatewayUnderTest implements AutoCloseable {
@@ -35,26 +31,8 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** Starts the gateway with the routes in {@code routes}, e.g. the shipped {@code routes/} folder. */
     public static GatewayUnderTest start(Path routes, Map<String, String> properties) throws Exception {
-        // a port found free can be taken as the local end of an outgoing connection (the gateway's own backend
-        // connections among them) before the listener binds it: then the start is tried again on new ports
-        for (int attempt = 1;; attempt++) {
-            int port = AvailablePortFinder.getNextAvailable();
-            int management = AvailablePortFinder.getNextAvailable();
-            GatewayOptions options = GatewayOptions.parse(new String[] {
-                "--routes", routes.toString(), "--port", Integer.toString(port),
-                "--management-port", Integer.toString(management)}, Map.of());
-            Main main = GatewayApplication.create(options);
-            properties.forEach(main::addOverrideProperty);
-            try {
-                main.start();
-                return new GatewayUnderTest(main, port, management);
-            } catch (RuntimeException e) {
-                main.stop();
-                if (attempt == 3 || Causes.find(e, BindException.class) == null) {
-                    throw e;
-                }
-            }
-        }
+        GatewayApplication.Started started = GatewayApplication.startOnFreePorts(routes, properties);
+        return new GatewayUnderTest(started.main(), started.port(), started.managementPort());
     }
 
     public int port() {
