@@ -12,8 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
@@ -22,8 +20,8 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.camelgateway.GatewayApplication;
+import org.camelgateway.ops.LogConfigurator;
 import org.camelgateway.proxy.Causes;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code --validate DIR}: checks a routes folder as the gateway would load it, without serving, and reports each
@@ -153,7 +151,7 @@ public final class RoutesValidator {
     /** Prints the outcome; returns the exit status (0 valid, 1 invalid). */
     public static int report(Path dir, PrintStream out, PrintStream err) throws IOException {
         // only the verdict on stdout/stderr, not Camel's start-up log
-        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        LogConfigurator.quiet();
         List<String> problems = validate(dir);
         if (problems.isEmpty()) {
             out.println(dir + ": " + routeFiles(dir).size() + " route files OK");

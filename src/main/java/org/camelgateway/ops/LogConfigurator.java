@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's default log set-up, found by logback through {@code META-INF/services}. Written in code rather than
@@ -42,6 +43,16 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         // Camel's error handler would add a second entry with a stack trace and message history for the same request
         context.getLogger("org.apache.camel.processor.errorhandler.DefaultErrorHandler").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * For commands that print their own outcome ({@code --validate}, {@code --training-run}): only warnings and
+     * errors from here on, and no access log.
+     */
+    public static void quiet() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        context.getLogger(ACCESS_LOGGER).setLevel(Level.OFF);
     }
 
     private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, String name, String pattern) {

@@ -15,12 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.camel.main.Main;
 import org.camelgateway.GatewayApplication;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code --training-run}: starts the gateway on loopback ports with the bundled {@code training/} routes and a
@@ -56,8 +53,7 @@ public final class TrainingRun {
 
     private static int train(PrintStream out, PrintStream err) throws Exception {
         // only the outcome on stdout/stderr, not Camel's start-up log (the access log is written, then dropped)
-        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
-        ((Logger) LoggerFactory.getLogger(LogConfigurator.ACCESS_LOGGER)).setLevel(Level.OFF);
+        LogConfigurator.quiet();
 
         Path routes = Files.createTempDirectory("gateway-training");
         HttpServer backend = backend();
