@@ -1,5 +1,9 @@
 package org.camelgateway;
 
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.PackagedGateway;
+import org.camelgateway.support.RawHttp;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.apache.camel.test.AvailablePortFinder;
-import org.camelgateway.support.Backend;
-import org.camelgateway.support.PackagedGateway;
-import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,8 @@
 package org.camelgateway.balancer;
 
+import org.camelgateway.errors.NoBackendAvailableException;
+import org.camelgateway.exchange.GatewayExchange;
+
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +34,6 @@ import org.apache.camel.processor.SendProcessor;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.hc.core5.http.Method;
-import org.camelgateway.proxy.GatewayExchange;
 
 /**
  * A backend pool that weights and fails over at once, plugged in as a Camel {@code customLoadBalancer}:

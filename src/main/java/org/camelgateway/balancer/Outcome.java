@@ -10,7 +10,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
-import static org.camelgateway.proxy.Causes.find;
+import static org.camelgateway.errors.Causes.find;
 
 /** What one attempt on a pool member came to, and so whether it may be retried on another member. */
 enum Outcome {

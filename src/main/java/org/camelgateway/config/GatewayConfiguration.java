@@ -1,5 +1,24 @@
 package org.camelgateway.config;
 
+import org.camelgateway.backend.BackendCallInterceptStrategy;
+import org.camelgateway.backend.BackendClient;
+import org.camelgateway.backend.BackendExecutor;
+import org.camelgateway.backend.GatewayHttpComponent;
+import org.camelgateway.body.BodySpool;
+import org.camelgateway.headers.ForwardedHeadersRoutePolicy;
+import org.camelgateway.headers.GatewayHeaderFilterStrategy;
+import org.camelgateway.headers.TrustedProxies;
+import org.camelgateway.listener.GatewayNettyHttpBinding;
+import org.camelgateway.listener.GatewayNettyHttpComponent;
+import org.camelgateway.listener.ListenerSettings;
+import org.camelgateway.management.HealthState;
+import org.camelgateway.management.ManagementServer;
+import org.camelgateway.management.RequestObserver;
+import org.camelgateway.management.TimerRoutePolicy;
+import org.camelgateway.reload.RouteSetCheck;
+import org.camelgateway.reload.RoutesReloader;
+import org.camelgateway.transport.NativeTransport;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,24 +36,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.http.HttpMethods;
-import org.camelgateway.edge.EdgeSettings;
-import org.camelgateway.edge.TrustedProxies;
-import org.camelgateway.ops.GatewayState;
-import org.camelgateway.ops.ManagementServer;
-import org.camelgateway.ops.ReloadGate;
-import org.camelgateway.ops.RequestObserver;
-import org.camelgateway.ops.RoutesReloader;
-import org.camelgateway.ops.RouteTimer;
-import org.camelgateway.proxy.BackendCallStrategy;
-import org.camelgateway.proxy.BackendClient;
-import org.camelgateway.proxy.BackendExecutor;
-import org.camelgateway.proxy.BodySpool;
-import org.camelgateway.proxy.ForwardedHeaders;
-import org.camelgateway.proxy.GatewayHeaderFilterStrategy;
-import org.camelgateway.proxy.GatewayHttpComponent;
-import org.camelgateway.proxy.GatewayNettyHttpBinding;
-import org.camelgateway.proxy.GatewayNettyHttpComponent;
-import org.camelgateway.proxy.NativeTransport;
 
 /**
  * All of the gateway's wiring. Beans bound here replace Camel's stock components under their usual names, so a
@@ -46,7 +47,6 @@ public class GatewayConfiguration implements CamelConfiguration {
     private final GatewayHeaderFilterStrategy headers = new GatewayHeaderFilterStrategy();
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private RequestObserver observer;
-    private final ReloadGate reloadGate = new ReloadGate();
 
     /** Found by name by camel-micrometer, and by type by the pools for their gauges. */
     @BindToRegistry("metricsRegistry")
@@ -90,8 +90,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         defaults.setDisconnectOnNoReply(false);
         defaults.setNoReplyLogLevel(LoggingLevel.TRACE);
         Path spoolDir = Path.of(bodySpoolDir.isBlank() ? System.getProperty("java.io.tmpdir") : bodySpoolDir);
-        GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new EdgeSettings(
-                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections, reloadGate),
+        GatewayNettyHttpComponent component = new GatewayNettyHttpComponent(new ListenerSettings(
+                Duration.ofMillis(headerTimeout), Duration.ofMillis(idleTimeout), maxConnections),
                 new BodySpool(spoolDir, bodyBufferSize, bodySpoolLimit));
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
@@ -131,15 +131,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(backendExecutor);
         context.addService(backendClient);
         context.getCamelContextExtension().addInterceptStrategy(
-                new BackendCallStrategy(backendExecutor, backendClient, requests));
-        ForwardedHeaders forwarded = new ForwardedHeaders(
+                new BackendCallInterceptStrategy(backendExecutor, backendClient, requests));
+        ForwardedHeadersRoutePolicy forwarded = new ForwardedHeadersRoutePolicy(
                 TrustedProxies.parse(property(context, "gateway.trusted-proxies", "")));
         context.addRoutePolicyFactory((ctx, routeId, route) -> forwarded);
 
         if (Boolean.parseBoolean(property(context, "gateway.route-metrics", "true"))) {
             // per-route timers from camel-micrometer, tagged by route id; per route only: a context-wide series
             // would repeat gateway_requests
-            context.addRoutePolicyFactory((ctx, routeId, route) -> new RouteTimer(metrics));
+            context.addRoutePolicyFactory((ctx, routeId, route) -> new TimerRoutePolicy(metrics));
         }
         // camel-micrometer's info series, as its route policy service registered it
         Gauge.builder("app.info", () -> 1)
@@ -155,13 +155,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         // String-to-HttpMethods converter and searched every registered one each time (a quarter of the CPU per
         // request under load). Registering it makes the lookup a map hit.
         context.getTypeConverterRegistry().addTypeConverter(HttpMethods.class, String.class,
-                new HttpMethodConverter());
+                new HttpMethodsTypeConverter());
 
-        GatewayState state = new GatewayState(context);
-        context.getRegistry().bind(GatewayState.REGISTRY_NAME, state);
+        HealthState state = new HealthState(context);
+        context.getRegistry().bind(HealthState.REGISTRY_NAME, state);
         String routes = property(context, "gateway.routes", "");
-        if (Boolean.parseBoolean(property(context, "gateway.reload.enabled", "true")) && !routes.isEmpty()) {
-            context.addService(new RoutesReloader(context, Path.of(routes), reloadGate,
+        RouteSetCheck check = context.getRegistry().lookupByNameAndType(RouteSetCheck.REGISTRY_NAME, RouteSetCheck.class);
+        if (Boolean.parseBoolean(property(context, "gateway.reload.enabled", "true")) && !routes.isEmpty()
+                && check != null) {
+            context.addService(new RoutesReloader(context, Path.of(routes), check,
                     Long.parseLong(property(context, "gateway.reload.debounce", "500")), metrics));
         }
         if (Boolean.parseBoolean(property(context, "gateway.management.enabled", "true"))) {

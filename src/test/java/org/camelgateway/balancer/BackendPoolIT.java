@@ -1,5 +1,11 @@
 package org.camelgateway.balancer;
 
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.Backend.Reply;
+import org.camelgateway.support.ClosingBackend;
+import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.RawHttp;
+
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,11 +27,6 @@ import javax.management.JMX;
 import javax.management.ObjectName;
 
 import org.apache.camel.test.AvailablePortFinder;
-import org.camelgateway.support.Backend;
-import org.camelgateway.support.Backend.Reply;
-import org.camelgateway.support.ClosingBackend;
-import org.camelgateway.support.GatewayUnderTest;
-import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,15 @@
 package org.camelgateway.routes;
 
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.RawHttp;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
-import org.camelgateway.support.Backend;
-import org.camelgateway.support.GatewayUnderTest;
-import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

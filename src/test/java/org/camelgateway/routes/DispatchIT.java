@@ -1,5 +1,9 @@
 package org.camelgateway.routes;
 
+import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.RawHttp;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,9 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.camelgateway.support.Backend;
-import org.camelgateway.support.GatewayUnderTest;
-import org.camelgateway.support.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,12 @@
 package org.camelgateway.support;
 
+import org.camelgateway.config.GatewayConfiguration;
+
 import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.camelgateway.config.GatewayConfiguration;
 
 /**
  * camel-test-junit5 with the gateway's wiring: its listener and http components under their usual names and its

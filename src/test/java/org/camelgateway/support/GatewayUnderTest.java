@@ -1,12 +1,13 @@
 package org.camelgateway.support;
 
+import org.camelgateway.config.GatewayMain;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import org.camelgateway.GatewayApplication;
 
 /** The real gateway, booted in-process the way the jar boots it, on free loopback ports. */
 public final class GatewayUnderTest implements AutoCloseable {
@@ -31,7 +32,7 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** Starts the gateway with the routes in {@code routes}, e.g. the shipped {@code routes/} folder. */
     public static GatewayUnderTest start(Path routes, Map<String, String> properties) throws Exception {
-        GatewayApplication.Started started = GatewayApplication.startOnFreePorts(routes, properties);
+        GatewayMain.Started started = GatewayMain.startOnFreePorts(routes, properties);
         return new GatewayUnderTest(started.main(), started.port(), started.managementPort());
     }
 

@@ -1,0 +1,158 @@
+package org.camelgateway.errors;
+
+import org.camelgateway.exchange.GatewayExchange;
+
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.ExchangeHelper;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static org.camelgateway.errors.Causes.find;
+
+/**
+ * Turns what went wrong into the answer a client of nginx or Envoy would get: a status that says whose fault it
+ * was, a short RFC 9457 problem body, the request id, and never a stack trace.
+ */
+public final class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    private ErrorResponses() {
+    }
+
+    /** Replaces the exchange's message with the answer for {@code failure} and marks the failure handled. */
+    public static Message fromFailure(Exchange exchange, Exception failure) {
+        ExchangeHelper.setFailureHandled(exchange);
+        HttpOperationFailedException backendStatus = find(failure, HttpOperationFailedException.class);
+        if (backendStatus != null) {
+            // the route asked camel-http to throw on this status; the client still gets the backend's answer
+            Message m = newMessage(exchange, backendStatus.getStatusCode());
+            for (Map.Entry<String, String> h : backendStatus.getResponseHeaders().entrySet()) {
+                m.setHeader(h.getKey(), h.getValue());
+            }
+            m.setBody(backendStatus.getResponseBody());
+            return m;
+        }
+        RateLimitedException limited = find(failure, RateLimitedException.class);
+        if (limited != null) {
+            Message m = problem(exchange, 429, "rate limit exceeded");
+            m.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+            return m;
+        }
+        Problem problem = classify(failure);
+        LOG.warn("request {} failed with {}: {}", GatewayExchange.requestId(exchange), problem.status,
+                describe(failure));
+        return problem(exchange, problem.status, problem.detail);
+    }
+
+    public static Message notFound(Exchange exchange) {
+        return problem(exchange, 404, "no route matches this request");
+    }
+
+    public static Message problem(Exchange exchange, int status, String detail) {
+        Message m = newMessage(exchange, status);
+        m.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
+        m.setBody(problemJson(status, detail, GatewayExchange.requestId(exchange)));
+        return m;
+    }
+
+    /**
+     * A whole problem response for the Netty pipeline, where a request is answered before Camel sees it; the
+     * connection is to be closed after it. The client's request id is kept if it sent an acceptable one.
+     */
+    public static FullHttpResponse closingProblem(HttpMessage request, int status, String detail) {
+        String id = GatewayExchange.requestIdFrom(request.headers().get(GatewayExchange.REQUEST_ID_HEADER));
+        byte[] body = problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, PROBLEM_JSON)
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .set(GatewayExchange.REQUEST_ID_HEADER, id);
+        return response;
+    }
+
+    public static String problemJson(int status, String detail, String requestId) {
+        return "{\"status\":" + status + ",\"title\":\"" + title(status) + "\",\"detail\":\"" + detail
+                + "\",\"requestId\":\"" + requestId + "\"}\n";
+    }
+
+    private static Message newMessage(Exchange exchange, int status) {
+        Message m = new DefaultMessage(exchange);
+        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.setMessage(m);
+        return m;
+    }
+
+    record Problem(int status, String detail) {
+    }
+
+    /** Status by cause, checked most specific first: pool and executor exhaustion are ours, not the backend's. */
+    static Problem classify(Throwable failure) {
+        if (find(failure, NoBackendAvailableException.class) != null) {
+            return new Problem(503, "no backend available");
+        }
+        if (find(failure, RejectedExecutionException.class) != null) {
+            return new Problem(503, "gateway is at its concurrency limit");
+        }
+        if (find(failure, ConnectionRequestTimeoutException.class) != null) {
+            return new Problem(503, "no backend connection available in time");
+        }
+        if (find(failure, InterruptedIOException.class) != null) {
+            return new Problem(504, "backend did not answer in time");
+        }
+        if (find(failure, ConnectException.class) != null || find(failure, NoRouteToHostException.class) != null
+                || find(failure, UnknownHostException.class) != null) {
+            return new Problem(502, "backend unreachable");
+        }
+        if (find(failure, java.io.IOException.class) != null
+                || find(failure, org.apache.hc.core5.http.HttpException.class) != null) {
+            return new Problem(502, "backend connection failed");
+        }
+        return new Problem(500, "gateway error");
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = Causes.root(t);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    public static String title(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 408 -> "Request Timeout";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Internal Server Error";
+        };
+    }
+}
