@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * cost 190 ms more (README, Benchmarks).
  * <p>
  * A user's own file wins: with {@code -Dlogback.configurationFile=/path/logback.xml} this configurator steps aside
- * and logback reads that file instead.
+ * and logback reads that file instead. So it does for a {@code logback-test.xml} on the class path, which only a
+ * test run has: logback would read it after this configurator, too late.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
@@ -25,7 +26,8 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null) {
+        if (System.getProperty("logback.configurationFile") != null
+                || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.NEUTRAL;
         }
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
