@@ -40,7 +40,8 @@ import org.apache.camel.component.http.HttpMethods;
 /**
  * All of the gateway's wiring. Beans bound here replace Camel's stock components under their usual names, so a
  * user's {@code netty-http:} listener and {@code http:} backends get the proxy behaviour with no extra options.
- * Plain Camel options (timeouts, pool sizes) are set in {@code application.properties}, where users override them.
+ * Plain Camel options (timeouts, pool sizes) are set in {@code application.properties}, where users override them;
+ * it is also the one place the {@code gateway.*} defaults live: nothing here has a default of its own.
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
@@ -63,20 +64,20 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     @BindToRegistry("netty-http")
     public GatewayNettyHttpComponent listener(
-            @PropertyInject(value = "gateway.max-body-size", defaultValue = "10485760") int maxBodySize,
-            @PropertyInject(value = "gateway.expose-route", defaultValue = "false") boolean exposeRoute,
-            @PropertyInject(value = "gateway.access-log", defaultValue = "true") boolean accessLog,
-            @PropertyInject(value = "gateway.max-header-size", defaultValue = "8192") int maxHeaderSize,
-            @PropertyInject(value = "gateway.max-request-line", defaultValue = "8192") int maxRequestLine,
-            @PropertyInject(value = "gateway.header-timeout", defaultValue = "10000") long headerTimeout,
-            @PropertyInject(value = "gateway.idle-timeout", defaultValue = "75000") long idleTimeout,
-            @PropertyInject(value = "gateway.max-connections", defaultValue = "10000") int maxConnections,
-            @PropertyInject(value = "gateway.route-on-event-loop", defaultValue = "true") boolean onEventLoop,
-            @PropertyInject(value = "gateway.send-timeout", defaultValue = "60000") long sendTimeout,
-            @PropertyInject(value = "gateway.body-buffer-size", defaultValue = "65536") int bodyBufferSize,
-            @PropertyInject(value = "gateway.body-spool-dir", defaultValue = "{{sys:java.io.tmpdir}}") String bodySpoolDir,
-            @PropertyInject(value = "gateway.body-spool-limit", defaultValue = "1073741824") long bodySpoolLimit,
-            @PropertyInject(value = "gateway.native-transport", defaultValue = "true") boolean nativeTransport) {
+            @PropertyInject("gateway.max-body-size") int maxBodySize,
+            @PropertyInject("gateway.expose-route") boolean exposeRoute,
+            @PropertyInject("gateway.access-log") boolean accessLog,
+            @PropertyInject("gateway.max-header-size") int maxHeaderSize,
+            @PropertyInject("gateway.max-request-line") int maxRequestLine,
+            @PropertyInject("gateway.header-timeout") long headerTimeout,
+            @PropertyInject("gateway.idle-timeout") long idleTimeout,
+            @PropertyInject("gateway.max-connections") int maxConnections,
+            @PropertyInject("gateway.route-on-event-loop") boolean onEventLoop,
+            @PropertyInject("gateway.send-timeout") long sendTimeout,
+            @PropertyInject("gateway.body-buffer-size") int bodyBufferSize,
+            @PropertyInject("gateway.body-spool-dir") String bodySpoolDir,
+            @PropertyInject("gateway.body-spool-limit") long bodySpoolLimit,
+            @PropertyInject("gateway.native-transport") boolean nativeTransport) {
         NettyHttpConfiguration defaults = new NettyHttpConfiguration();
         defaults.setNativeTransport(nativeTransport && NativeTransport.available());
         defaults.setChunkedMaxContentLength(maxBodySize);
@@ -120,23 +121,23 @@ public class GatewayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        int maxInFlight = Integer.parseInt(property(context, "gateway.max-in-flight", "4096"));
-        RequestObserver requests = observer(Boolean.parseBoolean(property(context, "gateway.access-log", "true")));
+        int maxInFlight = Integer.parseInt(property(context, "gateway.max-in-flight"));
+        RequestObserver requests = observer(Boolean.parseBoolean(property(context, "gateway.access-log")));
         context.getRegistry().bind(RequestObserver.REGISTRY_NAME, requests);
         BackendExecutor backendExecutor = new BackendExecutor(maxInFlight);
         // "http" sends every backend call through camel-http's blocking client (the way before BackendClient)
         BackendClient backendClient = new BackendClient(backendExecutor,
-                !"http".equals(property(context, "gateway.backend-client", "netty")));
+                !"http".equals(property(context, "gateway.backend-client")));
         // stopped with the context: its idle threads end then, not 30 s later (tests start many gateways in one JVM)
         context.addService(backendExecutor);
         context.addService(backendClient);
         context.getCamelContextExtension().addInterceptStrategy(
                 new BackendCallInterceptStrategy(backendExecutor, backendClient, requests));
         ForwardedHeadersRoutePolicy forwarded = new ForwardedHeadersRoutePolicy(
-                TrustedProxies.parse(property(context, "gateway.trusted-proxies", "")));
+                TrustedProxies.parse(property(context, "gateway.trusted-proxies")));
         context.addRoutePolicyFactory((ctx, routeId, route) -> forwarded);
 
-        if (Boolean.parseBoolean(property(context, "gateway.route-metrics", "true"))) {
+        if (Boolean.parseBoolean(property(context, "gateway.route-metrics"))) {
             // per-route timers from camel-micrometer, tagged by route id; per route only: a context-wide series
             // would repeat gateway_requests
             context.addRoutePolicyFactory((ctx, routeId, route) -> new TimerRoutePolicy(metrics));
@@ -159,20 +160,22 @@ public class GatewayConfiguration implements CamelConfiguration {
 
         HealthState state = new HealthState(context);
         context.getRegistry().bind(HealthState.REGISTRY_NAME, state);
-        String routes = property(context, "gateway.routes", "");
+        String routes = property(context, "gateway.routes");
         RouteSetCheck check = context.getRegistry().lookupByNameAndType(RouteSetCheck.REGISTRY_NAME, RouteSetCheck.class);
-        if (Boolean.parseBoolean(property(context, "gateway.reload.enabled", "true")) && !routes.isEmpty()
+        if (Boolean.parseBoolean(property(context, "gateway.reload.enabled")) && !routes.isEmpty()
                 && check != null) {
             context.addService(new RoutesReloader(context, Path.of(routes), check,
-                    Long.parseLong(property(context, "gateway.reload.debounce", "500")), metrics));
+                    Long.parseLong(property(context, "gateway.reload.debounce")), metrics));
         }
-        if (Boolean.parseBoolean(property(context, "gateway.management.enabled", "true"))) {
-            context.addService(new ManagementServer(property(context, "gateway.management.host", "0.0.0.0"),
-                    Integer.parseInt(property(context, "gateway.management.port", "8081")), state, metrics));
+        if (Boolean.parseBoolean(property(context, "gateway.management.enabled"))) {
+            context.addService(new ManagementServer(property(context, "gateway.management.host"),
+                    Integer.parseInt(property(context, "gateway.management.port")), state, metrics));
         }
     }
 
-    private static String property(CamelContext context, String key, String defaultValue) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse(defaultValue);
+    /** Every key has its default, with the reason, in application.properties: the one place defaults live. */
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElseThrow(() -> new IllegalStateException(
+                key + " is not set: application.properties on the class path has every gateway key"));
     }
 }

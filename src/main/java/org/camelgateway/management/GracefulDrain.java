@@ -49,8 +49,8 @@ public final class GracefulDrain {
             main.completed();
             return;
         }
-        long grace = millis(context, "gateway.drain.grace-period", 5000);
-        long timeout = millis(context, "gateway.drain.timeout", 30000);
+        long grace = millis(context, "gateway.drain.grace-period");
+        long timeout = millis(context, "gateway.drain.timeout");
         HealthState state = context.getRegistry().lookupByNameAndType(HealthState.REGISTRY_NAME, HealthState.class);
         if (state != null) {
             state.startDraining();
@@ -90,7 +90,9 @@ public final class GracefulDrain {
         }
     }
 
-    private static long millis(CamelContext context, String key, long defaultValue) {
-        return context.getPropertiesComponent().resolveProperty(key).map(Long::parseLong).orElse(defaultValue);
+    /** The default is in application.properties, as for every gateway key. */
+    private static long millis(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).map(Long::parseLong).orElseThrow(
+                () -> new IllegalStateException(key + " is not set"));
     }
 }
