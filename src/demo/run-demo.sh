@@ -18,5 +18,5 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
-# the class-data archive the build wrote for this jar: start-up in about 1.2 s instead of 2 (README, Benchmarks)
+# the class-data archive the build wrote for this jar: start-up in about 1.2 s instead of 2 (src/bench/RESULTS.md)
 java -XX:SharedArchiveFile=target/camel-gateway.jsa -jar target/camel-gateway.jar "$@"

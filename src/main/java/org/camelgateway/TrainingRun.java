@@ -29,7 +29,7 @@ import org.apache.camel.main.Main;
  * Run under {@code -XX:ArchiveClassesAtExit} (Java 17, the build's class-data archive) or
  * {@code -XX:AOTCacheOutput} (Java 25, the container image), the JVM then stores what serving loads, not only what
  * building routes loads: the first proxied 200 came 0.2 s sooner on Java 17, and 0.4 s sooner with Java 25's AOT
- * cache, than after a validate run (README, Benchmarks). It also proves the packaged jar proxies before it ships.
+ * cache, than after a validate run (src/bench/RESULTS.md). It also proves the packaged jar proxies before it ships.
  */
 public final class TrainingRun {
 

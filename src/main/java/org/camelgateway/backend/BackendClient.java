@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Calls backends without blocking a thread: the request goes out on the event loop of the client's own
  * connection, the response is read there, and for the usual small response the route continues there too, so a
  * request crosses no thread at all once routed (Envoy's and nginx's worker model). camel-http blocks a thread
- * for every call; measured side by side this halves the CPU per request (see the README's Benchmarks).
+ * for every call; measured side by side this halves the CPU per request (see src/bench/RESULTS.md).
  *
  * <p>It serves {@code to: http://...} endpoints whose options it implements exactly the way camel-http does
  * (Camel's own helpers build the method and URL, the endpoint's header filter strategy picks headers); an endpoint

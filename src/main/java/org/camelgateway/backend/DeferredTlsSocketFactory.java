@@ -15,7 +15,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * camel-http's {@code https} socket factory, built on the first https call instead of when the first endpoint is
  * created. Building it means building the JDK's default TLS context (trust store, cipher suites): about 0.14 s of
- * the gateway's start, spent even when every backend is plain http (README, Benchmarks). Every call is the built
+ * the gateway's start, spent even when every backend is plain http (src/bench/RESULTS.md). Every call is the built
  * factory's own.
  */
 final class DeferredTlsSocketFactory implements LayeredConnectionSocketFactory {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>When the response goes to a client connection on the same event loop, {@link #relay} hands the body over to
  * that loop instead: each piece is written to the client as it arrives, and the backend pauses while the client's
  * connection is not writable. No thread then takes the pieces in between (measured: 425 context switches per
- * 10 MiB body with the reader thread; README, Benchmarks).
+ * 10 MiB body with the reader thread; src/bench/RESULTS.md).
  */
 public final class BackendBodyStream extends InputStream {
 

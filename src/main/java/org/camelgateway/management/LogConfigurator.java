@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's default log set-up, found by logback through {@code META-INF/services}. Written in code rather than
  * as a {@code logback.xml}: reading XML at start-up costs about 60 ms more, and log4j2 with the same two appenders
- * cost 190 ms more (README, Benchmarks).
+ * cost 190 ms more (src/bench/RESULTS.md).
  * <p>
  * A user's own file wins: with {@code -Dlogback.configurationFile=/path/logback.xml} this configurator steps aside
  * and logback reads that file instead. So it does for a {@code logback-test.xml} on the class path, which only a
