@@ -111,7 +111,11 @@ public final class RequestObserver {
         return b.toString();
     }
 
-    private static StringBuilder field(StringBuilder b, String name, String value) {
+    /**
+     * Appends {@code "name":"value"} with the value escaped for JSON: quote, backslash and control characters, so
+     * that no value can end its string or split the line. Everything else is written as it is (UTF-8 in the log).
+     */
+    static StringBuilder field(StringBuilder b, String name, String value) {
         b.append('"').append(name).append("\":");
         if (value == null) {
             return b.append("null");
