@@ -7,6 +7,7 @@ import org.camelgateway.support.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The packaged jar as users run it: {@code java -jar target/camel-gateway.jar}, nothing else on the class path. */
@@ -165,10 +167,9 @@ class PackagedJarIT {
                 assertThat(http.exchange("GET /app1/ HTTP/1.1\r\nHost: localhost").status()).isEqualTo(200);
             }
             // the access line is written after the response: wait for it rather than for a fixed time
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!gateway.log().contains("custom|INFO|gateway.access|{") && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
+            await("the access line in the custom format").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(gateway::log, log -> log.contains("custom|INFO|gateway.access|{"));
             String log = gateway.log();
             assertThat(log).contains("custom|INFO|gateway.access|{").contains("custom|INFO|org.apache.camel.");
             assertThat(log.lines().filter(line -> line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*")))

@@ -1,6 +1,7 @@
 package org.camelgateway.errors;
 
 import org.camelgateway.exchange.GatewayExchange;
+import org.camelgateway.exchange.RequestIds;
 
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ public final class ErrorResponses {
             return m;
         }
         Problem problem = classify(failure);
-        LOG.warn("request {} failed with {}: {}", GatewayExchange.requestId(exchange), problem.status,
+        LOG.warn("request {} failed with {}: {}", RequestIds.of(exchange), problem.status,
                 describe(failure));
         return problem(exchange, problem.status, problem.detail);
     }
@@ -73,7 +74,7 @@ public final class ErrorResponses {
     public static Message problem(Exchange exchange, int status, String detail) {
         Message m = newMessage(exchange, status);
         m.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
-        m.setBody(problemJson(status, detail, GatewayExchange.requestId(exchange)));
+        m.setBody(problemJson(status, detail, RequestIds.of(exchange)));
         return m;
     }
 
@@ -82,7 +83,7 @@ public final class ErrorResponses {
      * connection is to be closed after it. The client's request id is kept if it sent an acceptable one.
      */
     public static FullHttpResponse closingProblem(HttpMessage request, int status, String detail) {
-        String id = GatewayExchange.requestIdFrom(request.headers().get(GatewayExchange.REQUEST_ID_HEADER));
+        String id = RequestIds.fromClient(request.headers().get(GatewayExchange.REQUEST_ID_HEADER));
         byte[] body = problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));

@@ -1,10 +1,6 @@
 package org.camelgateway.exchange;
 
-import java.util.concurrent.ThreadLocalRandom;
-
-import org.apache.camel.Exchange;
-
-/** Names of what the gateway keeps on an exchange, and the request id that ties logs, errors and backends. */
+/** Names of what the gateway keeps on an exchange, in the style of Camel's {@code Exchange.HTTP_URI} constants. */
 public final class GatewayExchange {
 
     /** Exchange property: the {@link ClientRequest}, what the listener saw of the request. */
@@ -40,52 +36,5 @@ public final class GatewayExchange {
     public static final String CLIENT_IP_HEADER = "CamelGatewayClientIp";
 
     private GatewayExchange() {
-    }
-
-    /** The exchange's request id, created if routing never started (a failure before the first step). */
-    public static String requestId(Exchange exchange) {
-        String id = exchange.getProperty(REQUEST_ID, String.class);
-        if (id == null) {
-            id = newRequestId();
-            exchange.setProperty(REQUEST_ID, id);
-        }
-        return id;
-    }
-
-    /** 128 random bits in hex; ThreadLocalRandom because SecureRandom contends under load and ids are not secrets. */
-    public static String newRequestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        char[] id = new char[32];
-        hex(r.nextLong(), id, 0);
-        hex(r.nextLong(), id, 16);
-        return new String(id);
-    }
-
-    private static void hex(long v, char[] out, int offset) {
-        for (int i = 15; i >= 0; i--) {
-            out[offset + i] = HEX[(int) (v & 0xf)];
-            v >>>= 4;
-        }
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    /** The client's request id if it sent an acceptable one, else a new one. */
-    public static String requestIdFrom(String clientValue) {
-        return isAcceptableRequestId(clientValue) ? clientValue : newRequestId();
-    }
-
-    /** A client-supplied id is kept only if it is short and plain, so it is safe in logs and JSON. */
-    static boolean isAcceptableRequestId(String id) {
-        if (id == null || id.isEmpty() || id.length() > 128) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!(Character.isLetterOrDigit(c) && c < 128) && c != '-' && c != '_' && c != '.' && c != ':') {
-                return false;
-            }
-        }
-        return true;
     }
 }

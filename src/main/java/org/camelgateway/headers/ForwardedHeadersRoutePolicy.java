@@ -2,6 +2,7 @@ package org.camelgateway.headers;
 
 import org.camelgateway.exchange.ClientRequest;
 import org.camelgateway.exchange.GatewayExchange;
+import org.camelgateway.exchange.RequestIds;
 
 import java.net.InetSocketAddress;
 
@@ -53,7 +54,7 @@ public final class ForwardedHeadersRoutePolicy extends RoutePolicySupport {
         setUnlessKept(in, keep, "X-Forwarded-Host", in.getHeader("Host", String.class));
         setUnlessKept(in, keep, "X-Forwarded-Port", local != null ? Integer.toString(local.getPort()) : null);
 
-        String id = GatewayExchange.requestIdFrom(in.getHeader(GatewayExchange.REQUEST_ID_HEADER, String.class));
+        String id = RequestIds.fromClient(in.getHeader(GatewayExchange.REQUEST_ID_HEADER, String.class));
         in.setHeader(GatewayExchange.REQUEST_ID_HEADER, id);
         exchange.setProperty(GatewayExchange.REQUEST_ID, id);
         ClientRequest request = ClientRequest.of(exchange);

@@ -1,7 +1,7 @@
 package org.camelgateway.listener;
 
 import org.camelgateway.errors.ErrorResponses;
-import org.camelgateway.exchange.GatewayExchange;
+import org.camelgateway.exchange.RequestIds;
 import org.camelgateway.transport.DeadlineTimer;
 
 import java.nio.charset.StandardCharsets;
@@ -140,7 +140,7 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
 
     /** A whole response as bytes: this handler sits before the HTTP encoder. */
     private static void writeRaw(ChannelHandlerContext ctx, int status, String detail) {
-        String id = GatewayExchange.newRequestId();
+        String id = RequestIds.newId();
         byte[] body = ErrorResponses.problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + ErrorResponses.title(status) + "\r\n"
                 + "Content-Type: application/problem+json\r\nContent-Length: " + body.length + "\r\n"

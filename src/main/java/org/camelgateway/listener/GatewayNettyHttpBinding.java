@@ -6,6 +6,7 @@ import org.camelgateway.body.SpooledBody;
 import org.camelgateway.errors.ErrorResponses;
 import org.camelgateway.exchange.ClientRequest;
 import org.camelgateway.exchange.GatewayExchange;
+import org.camelgateway.exchange.RequestIds;
 import org.camelgateway.headers.GatewayHeaderFilterStrategy;
 import org.camelgateway.management.RequestObserver;
 
@@ -283,7 +284,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
                 it.remove();
             }
         }
-        headers.put(GatewayExchange.REQUEST_ID_HEADER, GatewayExchange.requestId(exchange));
+        headers.put(GatewayExchange.REQUEST_ID_HEADER, RequestIds.of(exchange));
         String route = exchange.getProperty(GatewayExchange.BACKEND_ROUTE, String.class);
         if (exposeRoute && route != null) {
             headers.put(GatewayExchange.ROUTE_HEADER, route);

@@ -2,6 +2,7 @@ package org.camelgateway.management;
 
 import org.camelgateway.exchange.ClientRequest;
 import org.camelgateway.exchange.GatewayExchange;
+import org.camelgateway.exchange.RequestIds;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +95,7 @@ public final class RequestObserver {
             String route) {
         StringBuilder b = new StringBuilder(256).append('{');
         field(b, "time", Instant.now().toString()).append(',');
-        field(b, "requestId", GatewayExchange.requestId(exchange)).append(',');
+        field(b, "requestId", RequestIds.of(exchange)).append(',');
         field(b, "client", exchange.getProperty(GatewayExchange.CLIENT_IP, String.class)).append(',');
         ClientRequest request = ClientRequest.of(exchange);
         field(b, "method", request != null ? request.method() : null).append(',');
@@ -110,7 +111,11 @@ public final class RequestObserver {
         return b.toString();
     }
 
-    private static StringBuilder field(StringBuilder b, String name, String value) {
+    /**
+     * Appends {@code "name":"value"} with the value escaped for JSON: quote, backslash and control characters, so
+     * that no value can end its string or split the line. Everything else is written as it is (UTF-8 in the log).
+     */
+    static StringBuilder field(StringBuilder b, String name, String value) {
         b.append('"').append(name).append("\":");
         if (value == null) {
             return b.append("null");

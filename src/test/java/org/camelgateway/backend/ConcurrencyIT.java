@@ -2,7 +2,7 @@ package org.camelgateway.backend;
 
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.Backend.Reply;
-import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.GatewayExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,9 +29,13 @@ class ConcurrencyIT {
 
     static final int IN_FLIGHT = 200;
 
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.routes("proxy").backend("backend.url", "plain")
+            .unreachableBackend().property("blocking.millis", "3000");
+
     @Test
     void twoHundredSlowRequestsAreAllInFlightAtOnce() throws Exception {
-        allInFlightAtOnce(() -> { });
+        assertAllInFlightAtOnce(() -> { });
     }
 
     /**
@@ -40,7 +45,7 @@ class ConcurrencyIT {
     @Test
     void backendCallsWaitWithoutAThreadEach() throws Exception {
         List<Integer> waitingThreads = new ArrayList<>();
-        allInFlightAtOnce(() -> waitingThreads.add((int) Thread.getAllStackTraces().keySet().stream()
+        assertAllInFlightAtOnce(() -> waitingThreads.add((int) Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().matches("gateway-backend-\\d+")).count()));
         assertThat(waitingThreads).containsExactly(0);
     }
@@ -51,30 +56,29 @@ class ConcurrencyIT {
      */
     @Test
     void blockingStepBehindThreadsLeavesTheEventLoopFree() throws Exception {
-        try (Backend backend = Backend.start("plain");
-             GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
-                     "unreachable.url", "http://127.0.0.1:1", "blocking.millis", "3000"))) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            List<CompletableFuture<HttpResponse<String>>> sleeping = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                sleeping.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/blocking/" + i)))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
-            }
-            HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(gateway.url("/plain/x")))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(plain.statusCode()).isEqualTo(200);
-            assertThat(sleeping).noneMatch(CompletableFuture::isDone);
-            for (CompletableFuture<HttpResponse<String>> r : sleeping) {
-                assertThat(r.get(30, TimeUnit.SECONDS).body()).isEqualTo("slept");
-            }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<CompletableFuture<HttpResponse<String>>> sleeping = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sleeping.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/blocking/" + i)))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        HttpResponse<String> plain = client.send(HttpRequest.newBuilder(URI.create(gateway.url("/plain/x")))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(sleeping).noneMatch(CompletableFuture::isDone);
+        for (CompletableFuture<HttpResponse<String>> r : sleeping) {
+            assertThat(r.get(30, TimeUnit.SECONDS).body()).isEqualTo("slept");
         }
     }
 
-    /** Sends IN_FLIGHT requests to a backend that answers only once all of them are inside it. */
-    private static void allInFlightAtOnce(Runnable whileAllWait) throws Exception {
+    /**
+     * Sends IN_FLIGHT requests to a backend that answers only once all of them are inside it, and asserts that
+     * every one was answered from there together.
+     */
+    private static void assertAllInFlightAtOnce(Runnable whileAllWait) throws Exception {
         CountDownLatch allArrived = new CountDownLatch(IN_FLIGHT);
         // answers only once every request is inside the backend at the same time; no timing involved
-        try (Backend backend = Backend.start("barrier").answer(r -> {
+        Backend backend = gateway.backend("plain").answer(r -> {
             allArrived.countDown();
             if (allArrived.getCount() == 0) {
                 whileAllWait.run();
@@ -85,20 +89,18 @@ class ConcurrencyIT {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        }); GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
-                "unreachable.url", "http://127.0.0.1:1"))) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
-            for (int i = 0; i < IN_FLIGHT; i++) {
-                responses.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/plain/" + i)))
-                        .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString()));
-            }
-            for (CompletableFuture<HttpResponse<String>> r : responses) {
-                HttpResponse<String> response = r.get(120, TimeUnit.SECONDS);
-                assertThat(response.statusCode()).isEqualTo(200);
-                assertThat(response.body()).isEqualTo("together");
-            }
-            assertThat(backend.received()).hasSize(IN_FLIGHT);
+        });
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            responses.add(client.sendAsync(HttpRequest.newBuilder(URI.create(gateway.url("/plain/" + i)))
+                    .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString()));
         }
+        for (CompletableFuture<HttpResponse<String>> r : responses) {
+            HttpResponse<String> response = r.get(120, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("together");
+        }
+        assertThat(backend.received()).hasSize(IN_FLIGHT);
     }
 }

@@ -1,6 +1,7 @@
 package org.camelgateway.backend;
 
 import org.camelgateway.support.ClosingBackend;
+import org.camelgateway.support.GatewayExtension;
 import org.camelgateway.support.GatewayUnderTest;
 import org.camelgateway.support.RawHttp;
 
@@ -17,7 +18,7 @@ class StaleConnectionIT {
     void idempotentRequestsAreResentWhenThePooledConnectionWasClosedByTheBackend() throws Exception {
         try (ClosingBackend backend = new ClosingBackend();
              GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
-                     "unreachable.url", "http://127.0.0.1:1"));
+                     "unreachable.url", GatewayExtension.UNREACHABLE_URL));
              RawHttp http = new RawHttp(gateway.port())) {
             for (int i = 0; i < 10; i++) {
                 RawHttp.Response r = http.exchange((i % 2 == 0 ? "GET" : "PUT") + " /plain/" + i

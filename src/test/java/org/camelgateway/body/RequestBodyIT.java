@@ -2,7 +2,7 @@ package org.camelgateway.body;
 
 import org.camelgateway.listener.GatewayNettyHttpComponent;
 import org.camelgateway.support.Backend;
-import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.GatewayExtension;
 import org.camelgateway.support.PackagedGateway;
 import org.camelgateway.support.RawHttp;
 
@@ -11,27 +11,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongPredicate;
 
 import org.apache.camel.test.AvailablePortFinder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Request bodies over {@code gateway.body-buffer-size} wait in a file, not in memory, and still reach the backend
@@ -44,29 +43,13 @@ class RequestBodyIT {
     @TempDir
     Path dir;
 
-    private Backend backend;
-    private GatewayUnderTest gateway;
+    /** A gateway of its own for each test, as the spool's accounting and the limits differ from test to test. */
+    @RegisterExtension
+    final GatewayExtension gateway = GatewayExtension.routes("uploads").backend("backend.url", "uploads")
+            .property("gateway.expose-route", "true").property("gateway.body-spool-dir", () -> dir.toString());
 
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-    }
-
-    private void start(String... overrides) throws Exception {
-        backend = Backend.start("uploads");
-        Map<String, String> p = new HashMap<>();
-        p.put("backend.url", backend.url());
-        p.put("gateway.expose-route", "true");
-        p.put("gateway.body-spool-dir", dir.toString());
-        for (int i = 0; i < overrides.length; i += 2) {
-            p.put(overrides[i], overrides[i + 1]);
-        }
-        gateway = GatewayUnderTest.start("uploads", p);
+    private Backend backend() {
+        return gateway.backend("uploads");
     }
 
     private BodySpool spool() {
@@ -75,7 +58,6 @@ class RequestBodyIT {
 
     @Test
     void largeUploadReachesTheBackendIntactWithItsLength() throws Exception {
-        start();
         byte[] body = random(3 * MIB);
         try (RawHttp http = new RawHttp(gateway.port())) {
             RawHttp.Response r = http.exchange("POST /files HTTP/1.1\r\nHost: gw\r\nContent-Type: application/octet-stream"
@@ -83,15 +65,14 @@ class RequestBodyIT {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("X-Gateway-Route")).isEqualTo("uploads");
         }
-        assertThat(backend.last().body()).isEqualTo(body);
-        assertThat(backend.last().header("Content-Length")).isEqualTo(Integer.toString(body.length));
-        assertThat(backend.last().header("Content-Type")).isEqualTo("application/octet-stream");
+        assertThat(backend().last().body()).isEqualTo(body);
+        assertThat(backend().last().header("Content-Length")).isEqualTo(Integer.toString(body.length));
+        assertThat(backend().last().header("Content-Type")).isEqualTo("application/octet-stream");
         awaitSpoolEmpty();
     }
 
     @Test
     void chunkedUploadIsForwardedWithItsLength() throws Exception {
-        start();
         byte[] body = random(MIB + 123);
         try (RawHttp http = new RawHttp(gateway.port())) {
             http.sendRaw(("POST /chunked HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n")
@@ -103,15 +84,15 @@ class RequestBodyIT {
             // the connection stays good for the next request
             assertThat(http.exchange("GET /after HTTP/1.1\r\nHost: gw").status()).isEqualTo(200);
         }
-        Backend.Received upload = backend.received().get(0);
+        Backend.Received upload = backend().received().get(0);
         assertThat(upload.body()).isEqualTo(body);
         assertThat(upload.header("Content-Length")).isEqualTo(Integer.toString(body.length));
         assertThat(upload.header("Transfer-Encoding")).isNull();
     }
 
     @Test
+    @GatewayExtension.Property(name = "gateway.max-body-size", value = "" + 256 * 1024)
     void chunkedUploadOverTheLimitIs413AndTheConnectionCloses() throws Exception {
-        start("gateway.max-body-size", Integer.toString(256 * 1024));
         try (RawHttp http = new RawHttp(gateway.port())) {
             http.sendRaw(("POST /too-big HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
@@ -122,7 +103,7 @@ class RequestBodyIT {
             assertThat(r.bodyText()).contains("over the limit of 262144 bytes");
             assertThat(http.isClosedByServer()).isTrue();
         }
-        assertThat(backend.received()).isEmpty();
+        assertThat(backend().received()).isEmpty();
         awaitSpoolEmpty();
     }
 
@@ -132,8 +113,8 @@ class RequestBodyIT {
      */
     @ParameterizedTest
     @ValueSource(ints = {1000, 2 * MIB})
+    @GatewayExtension.Property(name = "gateway.header-timeout", value = "500")
     void expectContinueGetsA100AndThenTheBackendsAnswerHoweverSlowTheBody(int size) throws Exception {
-        start("gateway.header-timeout", "500");
         byte[] body = random(size);
         try (RawHttp http = new RawHttp(gateway.port())) {
             http.send("PUT /slow HTTP/1.1\r\nHost: gw\r\nExpect: 100-continue\r\nContent-Length: " + size, new byte[0]);
@@ -148,13 +129,13 @@ class RequestBodyIT {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("X-Gateway-Route")).isEqualTo("uploads");
         }
-        assertThat(backend.last().body()).isEqualTo(body);
-        assertThat(backend.last().header("Expect")).isNull();
+        assertThat(backend().last().body()).isEqualTo(body);
+        assertThat(backend().last().header("Expect")).isNull();
     }
 
     @Test
+    @GatewayExtension.Property(name = "gateway.body-spool-limit", value = "" + MIB)
     void uploadThatWouldOverfillTheSpoolIs503BeforeItsBodyIsSent() throws Exception {
-        start("gateway.body-spool-limit", Integer.toString(MIB));
         try (RawHttp http = new RawHttp(gateway.port())) {
             // only the head: the answer must not wait for a body the gateway will not take
             http.send("POST /big HTTP/1.1\r\nHost: gw\r\nContent-Length: " + 2 * MIB, new byte[0]);
@@ -163,13 +144,13 @@ class RequestBodyIT {
             assertThat(r.bodyText()).contains("request body buffer is full");
             assertThat(http.isClosedByServer()).isTrue();
         }
-        assertThat(backend.received()).isEmpty();
+        assertThat(backend().received()).isEmpty();
     }
 
     @Test
+    // room for one 2 MiB upload at a time: each later one needs the space of those before it back
+    @GatewayExtension.Property(name = "gateway.body-spool-limit", value = "" + 3 * MIB)
     void theSpoolsSpaceComesBackWhenUploadsComplete() throws Exception {
-        // room for one 2 MiB upload at a time: each later one needs the space of those before it back
-        start("gateway.body-spool-limit", Integer.toString(3 * MIB));
         for (int i = 0; i < 6; i++) {
             byte[] body = random(2 * MIB);
             try (RawHttp http = new RawHttp(gateway.port())) {
@@ -178,14 +159,13 @@ class RequestBodyIT {
                         : sendChunked(http, body);
                 assertThat(r.status()).as("upload %d", i).isEqualTo(200);
             }
-            assertThat(backend.last().body()).isEqualTo(body);
+            assertThat(backend().last().body()).isEqualTo(body);
             awaitSpoolEmpty();
         }
     }
 
     @Test
     void aRouteStepThatReadsTheUploadStillForwardsAllOfIt() throws Exception {
-        start();
         byte[] body = "0123456789abcdef".repeat(16 * 1024).getBytes(StandardCharsets.US_ASCII); // 256 KiB
         try (RawHttp http = new RawHttp(gateway.port())) {
             RawHttp.Response r = http.exchange("POST /inspected HTTP/1.1\r\nHost: gw\r\nContent-Length: "
@@ -193,13 +173,12 @@ class RequestBodyIT {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("X-Gateway-Route")).isEqualTo("uploads");
         }
-        assertThat(backend.last().header("X-Upload-Length")).isEqualTo(Integer.toString(body.length));
-        assertThat(backend.last().body()).isEqualTo(body);
+        assertThat(backend().last().header("X-Upload-Length")).isEqualTo(Integer.toString(body.length));
+        assertThat(backend().last().body()).isEqualTo(body);
     }
 
     @Test
     void clientThatLeavesMidUploadLeavesNothingBehind() throws Exception {
-        start();
         try (RawHttp http = new RawHttp(gateway.port())) {
             http.send("POST /abandoned HTTP/1.1\r\nHost: gw\r\nContent-Length: " + 4 * MIB, random(MIB));
             // the gateway has reserved the declared length on disk and waits for the rest of the body
@@ -207,7 +186,7 @@ class RequestBodyIT {
             assertThat(gateway.metrics()).contains("gateway_body_spool_bytes " + (4.0 * MIB));
         }
         awaitSpoolEmpty();
-        assertThat(backend.received()).isEmpty();
+        assertThat(backend().received()).isEmpty();
         try (var files = Files.list(dir)) {
             assertThat(files).as("spool files left").isEmpty();
         }
@@ -221,7 +200,7 @@ class RequestBodyIT {
     void packagedGatewayTakesMoreParallelUploadsThanItsDirectMemoryHolds() throws Exception {
         int uploads = 6;
         CountDownLatch allArrived = new CountDownLatch(uploads);
-        backend = Backend.start("uploads").answer(received -> {
+        Backend backend = backend().answer(received -> {
             allArrived.countDown();
             try {
                 allArrived.await(20, TimeUnit.SECONDS);
@@ -262,22 +241,15 @@ class RequestBodyIT {
         }
     }
 
-    private void awaitSpoolEmpty() throws InterruptedException {
+    private void awaitSpoolEmpty() {
         // the file goes when the exchange completes, which may be just after the client has its answer
-        assertThat(awaitSpool(bytes -> bytes == 0)).as("bytes still reserved in the spool").isZero();
+        await("every byte reserved in the spool released").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10)).until(() -> spool().bytesOnDisk(), bytes -> bytes == 0);
     }
 
-    private void awaitSpoolAtLeast(long bytes) throws InterruptedException {
-        assertThat(awaitSpool(onDisk -> onDisk >= bytes)).isGreaterThanOrEqualTo(bytes);
-    }
-
-    /** The spool's bytes on disk once {@code done} holds for them, or after 10 s. */
-    private long awaitSpool(LongPredicate done) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!done.test(spool().bytesOnDisk()) && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-        return spool().bytesOnDisk();
+    private void awaitSpoolAtLeast(long bytes) {
+        await("at least %d bytes reserved in the spool".formatted(bytes)).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10)).until(() -> spool().bytesOnDisk(), onDisk -> onDisk >= bytes);
     }
 
     private static RawHttp.Response sendChunked(RawHttp http, byte[] body) throws Exception {

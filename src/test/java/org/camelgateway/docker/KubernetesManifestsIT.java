@@ -51,13 +51,14 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The deployment artifacts in {@code docker/}: the Kubernetes manifests in {@code docker/k8s/} parsed with
@@ -84,13 +85,6 @@ class KubernetesManifestsIT {
 
     static final String NAME_LABEL = "app.kubernetes.io/name";
     static final String ROUTES_CONFIG_MAP = "camel-gateway-routes";
-
-    /**
-     * Whether the packaged jar has {@code --validate DIR} yet. While false, the ConfigMap's routes are only
-     * compared with routes/ byte for byte and {@link #configMapRoutesPassTheJarsValidate} is skipped; set it
-     * to true once {@code --validate} has shipped.
-     */
-    static final boolean VALIDATE_FLAG_SHIPPED = true;
 
     static Map<Path, List<HasMetadata>> manifests;
     static Dockerfile dockerfile;
@@ -308,7 +302,6 @@ class KubernetesManifestsIT {
     @Test
     void configMapRoutesPassTheJarsValidate() throws Exception {
         Path routes = writeConfigMapFiles(dir.resolve("routes"));
-        assumeTrue(VALIDATE_FLAG_SHIPPED, "--validate is not in the jar yet: set VALIDATE_FLAG_SHIPPED");
         assertValidateAcceptsRoutes(routes);
     }
 
@@ -376,10 +369,7 @@ class KubernetesManifestsIT {
 
     // --- --validate ---------------------------------------------------------------------------------------
 
-    /**
-     * Runs {@code java -jar target/camel-gateway.jar --validate DIR} and expects exit code 0. Called only once
-     * {@link #VALIDATE_FLAG_SHIPPED} is true.
-     */
+    /** Runs {@code java -jar target/camel-gateway.jar --validate DIR} and expects exit code 0. */
     void assertValidateAcceptsRoutes(Path routes) throws Exception {
         Path out = dir.resolve("validate.log");
         Process p = new ProcessBuilder(java().toString(), "-jar", JAR.toString(), "--validate", routes.toString())
@@ -439,17 +429,19 @@ class KubernetesManifestsIT {
                 : Path.of(ProcessHandle.current().info().command().orElseThrow());
     }
 
-    void awaitListening(Process gateway, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", log()).isTrue();
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
+    void awaitListening(Process gateway, int port) throws IOException {
+        try {
+            await("gateway listening on " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", log()).isTrue();
+                        try (Socket s = new Socket("127.0.0.1", port)) {
+                            return true;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail("gateway did not listen on %d within 60 s; log:%n%s", port, log());
         }
-        fail("gateway did not listen on %d within 60 s; log:%n%s", port, log());
     }
 
     String log() throws IOException {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** SIGTERM to the packaged jar with requests in flight: readiness down at once, every request answered, exit 0. */
 class GracefulDrainIT {
@@ -44,11 +45,8 @@ class GracefulDrainIT {
                     inFlight.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/r" + i))
                             .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (slow.received().size() < 5 && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(10);
-                }
-                assertThat(slow.received()).as("all five requests inside the backend").hasSize(5);
+                await("all five requests inside the backend").atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(10)).until(() -> slow.received().size(), n -> n == 5);
 
                 gateway.destroy(); // SIGTERM
                 awaitStatus(gateway, management, "/health/ready", 503);
@@ -85,13 +83,12 @@ class GracefulDrainIT {
                     assertThat(http.readBody(first)).hasSize(first);
 
                     gateway.destroy(); // SIGTERM
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                    while (!Files.readString(log).contains("Waiting for 1 requests in flight")
-                            && System.nanoTime() < deadline) {
-                        assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", Files.readString(log)).isTrue();
-                        TimeUnit.MILLISECONDS.sleep(20);
-                    }
-                    assertThat(Files.readString(log)).contains("Waiting for 1 requests in flight");
+                    await("the drain waits for the relayed body").atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(20)).until(() -> {
+                                assertThat(gateway.isAlive()).as("gateway alive; log:%n%s", Files.readString(log))
+                                        .isTrue();
+                                return Files.readString(log).contains("Waiting for 1 requests in flight");
+                            });
                     backend.resume();
                     assertThat(http.readBody(size - first)).as("rest of the body during the drain")
                             .hasSize(size - first);
@@ -122,20 +119,15 @@ class GracefulDrainIT {
                 "--management-port", Integer.toString(management)).process();
     }
 
-    /** Polls a management path until it answers {@code status}; fails if the process dies or 30 s pass. */
-    static void awaitStatus(Process gateway, int management, String path, int status) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway alive").isTrue();
-            try (RawHttp http = new RawHttp(management)) {
-                if (http.exchange("GET " + path + " HTTP/1.1\r\nHost: x").status() == status) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
-        throw new AssertionError(path + " never answered " + status);
+    /** Polls a management path until it answers {@code status}; fails at once if the process dies, or after 30 s. */
+    static void awaitStatus(Process gateway, int management, String path, int status) {
+        await(path + " answers " + status).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> {
+                    assertThat(gateway.isAlive()).as("gateway alive").isTrue();
+                    try (RawHttp http = new RawHttp(management)) {
+                        return http.exchange("GET " + path + " HTTP/1.1\r\nHost: x").status() == status;
+                    }
+                });
     }
 }

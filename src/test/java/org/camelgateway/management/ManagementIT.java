@@ -2,35 +2,23 @@ package org.camelgateway.management;
 
 import org.camelgateway.support.Backend;
 import org.camelgateway.support.Backend.Reply;
+import org.camelgateway.support.GatewayExtension;
 import org.camelgateway.support.GatewayUnderTest;
 import org.camelgateway.support.RawHttp;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The management port: Prometheus metrics with bounded tags, liveness and readiness. */
 class ManagementIT {
 
-    static Backend backend;
-    static GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        backend = Backend.start("backend");
-        gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
-                "unreachable.url", "http://127.0.0.1:1"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.routes("proxy").backend("backend.url", "backend")
+            .unreachableBackend();
 
     RawHttp.Response management(String path) throws Exception {
         try (RawHttp http = new RawHttp(gateway.managementPort())) {
@@ -46,7 +34,7 @@ class ManagementIT {
 
     @Test
     void metricsCountRequestsByRouteAndStatusClassWithoutRawPaths() throws Exception {
-        backend.answer(r -> r.rawTarget().contains("missing") ? new Reply(404, Map.of(), new byte[0])
+        gateway.backend("backend").answer(r -> r.rawTarget().contains("missing") ? new Reply(404, Map.of(), new byte[0])
                 : Reply.ok("ok"));
         for (int i = 0; i < 3; i++) {
             traffic("/service/unique-path-" + i);
@@ -85,8 +73,9 @@ class ManagementIT {
 
     @Test
     void readinessIsDownWhileDrainingAndLivenessStaysUp() throws Exception {
+        // a gateway of its own: draining does not end
         try (Backend b = Backend.start("b"); GatewayUnderTest g = GatewayUnderTest.start("proxy",
-                Map.of("backend.url", b.url(), "unreachable.url", "http://127.0.0.1:1"))) {
+                Map.of("backend.url", b.url(), "unreachable.url", GatewayExtension.UNREACHABLE_URL))) {
             g.context().getRegistry().lookupByNameAndType(HealthState.REGISTRY_NAME, HealthState.class)
                     .startDraining();
             try (RawHttp http = new RawHttp(g.managementPort())) {

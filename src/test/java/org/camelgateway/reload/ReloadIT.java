@@ -10,11 +10,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.management.JMX;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Route changes apply under load with no failed or refused request; a broken set keeps the old routes. */
 class ReloadIT {
@@ -49,7 +51,7 @@ class ReloadIT {
         final List<String> failures = new CopyOnWriteArrayList<>();
         final AtomicReference<String> lastBody = new AtomicReference<>("");
         final List<Thread> threads = new CopyOnWriteArrayList<>();
-        volatile int requests;
+        final AtomicInteger requests = new AtomicInteger();
 
         Load(int port, int clients) {
             for (int i = 0; i < clients; i++) {
@@ -61,7 +63,7 @@ class ReloadIT {
                                 http = new RawHttp(port);
                             }
                             RawHttp.Response r = http.exchange("GET /x HTTP/1.1\r\nHost: x");
-                            requests++;
+                            requests.incrementAndGet();
                             if (r.status() != 200) {
                                 failures.add("status " + r.status() + ": " + r.bodyText());
                             }
@@ -84,12 +86,16 @@ class ReloadIT {
             }
         }
 
-        void awaitBody(String body) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!body.equals(lastBody.get()) && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            assertThat(lastBody.get()).as("traffic moved to %s", body).isEqualTo(body);
+        void awaitBody(String body) {
+            await("traffic moved to " + body).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(lastBody::get, body::equals);
+        }
+
+        /** Returns once {@code more} requests beyond those counted so far have been answered. */
+        void awaitMoreRequests(int more) {
+            int target = requests.get() + more;
+            await("%d more requests answered".formatted(more)).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20)).until(requests::get, n -> n >= target);
         }
 
         @Override
@@ -99,6 +105,12 @@ class ReloadIT {
                 t.join(30_000);
             }
         }
+    }
+
+    /** Returns once the gateway's metrics contain {@code sample} (a reload is counted once it has applied or failed). */
+    static void awaitMetric(GatewayUnderTest gateway, String sample) {
+        await("metric " + sample).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(gateway::metrics, text -> text.contains(sample));
     }
 
     static void write(Path file, String content) throws IOException {
@@ -119,25 +131,19 @@ class ReloadIT {
                 load.awaitBody("b");
 
                 Files.writeString(dir.resolve("broken.yaml"), "- route:\n    id: broken\n    from: [ nope\n");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!gateway.metrics().contains("gateway_reloads_total{result=\"failure\"} 1.0")
-                        && System.nanoTime() < deadline) {
-                    TimeUnit.MILLISECONDS.sleep(50);
-                }
-                assertThat(gateway.metrics()).contains("gateway_reloads_total{result=\"failure\"} 1.0")
-                        .contains("gateway_reloads_total{result=\"success\"} 1.0");
+                awaitMetric(gateway, "gateway_reloads_total{result=\"failure\"} 1.0");
+                assertThat(gateway.metrics()).contains("gateway_reloads_total{result=\"success\"} 1.0");
                 RoutesReloadMBean status = JMX.newMBeanProxy(ManagementFactory.getPlatformMBeanServer(),
                         new ObjectName("org.apache.camel:context=gateway,type=reload,name=\"routes\""),
                         RoutesReloadMBean.class);
                 assertThat(status.getFailures()).isEqualTo(1);
                 assertThat(status.getLastError()).contains("broken.yaml:3");
-                int before = load.requests;
-                TimeUnit.MILLISECONDS.sleep(300);
-                assertThat(load.requests).as("still serving").isGreaterThan(before);
+                // still serving after the broken file, on the last good routes
+                load.awaitMoreRequests(100);
                 assertThat(load.lastBody.get()).isEqualTo("b");
                 load.close();
                 assertThat(load.failures).as("failed requests during the reloads").isEmpty();
-                assertThat(load.requests).isGreaterThan(100);
+                assertThat(load.requests.get()).isGreaterThan(100);
             }
         }
     }
@@ -156,12 +162,7 @@ class ReloadIT {
             assertThat(http.readBody(first)).hasSize(first);
 
             write(dir.resolve("gateway.yaml"), route("a.url") + "# changed\n");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!gateway.metrics().contains("gateway_reloads_total{result=\"success\"} 1.0")
-                    && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-            assertThat(gateway.metrics()).contains("gateway_reloads_total{result=\"success\"} 1.0");
+            awaitMetric(gateway, "gateway_reloads_total{result=\"success\"} 1.0");
             slow.resume();
             assertThat(http.readBody(size - first)).as("rest of the body after the reload").hasSize(size - first);
         }

@@ -1,19 +1,15 @@
 package org.camelgateway.routes;
 
 import org.camelgateway.support.Backend;
-import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.GatewayExtension;
 import org.camelgateway.support.RawHttp;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,37 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DemoRoutesIT {
 
-    static final Map<String, Backend> BACKENDS = new TreeMap<>();
-    static GatewayUnderTest gateway;
-    static int port;
+    @RegisterExtension
+    static final GatewayExtension gateway = shippedRoutes();
 
-    @BeforeAll
-    static void start() throws Exception {
+    /** The shipped routes, each backend they name (its URL in {@code <name>.url}) a real server. */
+    static GatewayExtension shippedRoutes() {
+        GatewayExtension gateway = GatewayExtension.routes(Path.of("routes")).property("gateway.host", "127.0.0.1")
+                .property("gateway.expose-route", "true");
         for (String name : new String[] {"app1", "app2", "app3", "search", "cart", "orders.v1", "orders.v2",
             "checkout.primary", "checkout.standby", "catalog.v1", "catalog.v2"}) {
-            BACKENDS.put(name, Backend.start(name));
+            gateway.backend(name + ".url", name);
         }
-        Map<String, String> properties = new HashMap<>();
-        properties.put("gateway.host", "127.0.0.1");
-        properties.put("gateway.expose-route", "true");
-        BACKENDS.forEach((name, backend) -> properties.put(name + ".url", backend.url()));
-        gateway = GatewayUnderTest.start(Path.of("routes"), properties);
-        port = gateway.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        BACKENDS.values().forEach(Backend::close);
-    }
-
-    @BeforeEach
-    void resetBackends() {
-        BACKENDS.values().forEach(Backend::reset);
+        return gateway;
     }
 
     RawHttp.Response get(String path) throws Exception {
-        try (RawHttp http = new RawHttp(port)) {
+        try (RawHttp http = new RawHttp(gateway.port())) {
             return http.exchange("GET " + path + " HTTP/1.1\r\nHost: shop.example.test");
         }
     }
@@ -68,7 +49,7 @@ class DemoRoutesIT {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("X-Gateway-Route")).isEqualTo(route);
         assertThat(r.bodyText()).isEqualTo(backend);
-        assertThat(BACKENDS.get(backend).last().rawTarget()).isEqualTo(path);
+        assertThat(gateway.backend(backend).last().rawTarget()).isEqualTo(path);
     }
 
     @Test
@@ -76,7 +57,7 @@ class DemoRoutesIT {
         RawHttp.Response r = get("/admin");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.header("X-Gateway-Route")).isNull();
-        BACKENDS.values().forEach(b -> assertThat(b.received()).isEmpty());
+        gateway.backends().forEach(b -> assertThat(b.received()).isEmpty());
     }
 
     @Test
@@ -85,31 +66,31 @@ class DemoRoutesIT {
             RawHttp.Response r = get("/orders/" + i);
             assertThat(r.header("X-Gateway-Route")).isEqualTo("svc-orders");
         }
-        assertThat(BACKENDS.get("orders.v1").received()).hasSize(300);
-        assertThat(BACKENDS.get("orders.v2").received()).hasSize(100);
+        assertThat(gateway.backend("orders.v1").received()).hasSize(300);
+        assertThat(gateway.backend("orders.v2").received()).hasSize(100);
     }
 
     @Test
     void checkoutFailsOverWithTheBodyIntactWhenThePrimaryRefusesConnections() throws Exception {
-        Backend primary = BACKENDS.get("checkout.primary");
+        Backend primary = gateway.backend("checkout.primary");
         byte[] body = new byte[256 * 1024];
         new Random(7).nextBytes(body);
         primary.stop();
-        try (RawHttp http = new RawHttp(port)) {
+        try (RawHttp http = new RawHttp(gateway.port())) {
             RawHttp.Response r = http.exchange("POST /checkout/pay HTTP/1.1\r\nHost: shop\r\nContent-Length: "
                     + body.length + "\r\nContent-Type: application/octet-stream", body);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("X-Gateway-Route")).isEqualTo("svc-checkout");
             assertThat(r.bodyText()).isEqualTo("checkout.standby");
         }
-        assertThat(BACKENDS.get("checkout.standby").last().body()).isEqualTo(body);
+        assertThat(gateway.backend("checkout.standby").last().body()).isEqualTo(body);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"X-Version: v2 | catalog.v2", "X-Version: v1 | catalog.v1",
         "Cookie: theme=dark; version=v2 | catalog.v2", "Cookie: version=v1 | catalog.v1"})
     void catalogVersionCanBePinnedByHeaderOrCookie(String header, String backend) throws Exception {
-        try (RawHttp http = new RawHttp(port)) {
+        try (RawHttp http = new RawHttp(gateway.port())) {
             RawHttp.Response r = http.exchange("GET /catalog/items HTTP/1.1\r\nHost: shop\r\n" + header);
             assertThat(r.header("X-Gateway-Route")).isEqualTo("svc-catalog");
             assertThat(r.bodyText()).isEqualTo(backend);
@@ -121,22 +102,18 @@ class DemoRoutesIT {
         for (int i = 0; i < 100; i++) {
             assertThat(get("/catalog/" + i).header("X-Gateway-Route")).isEqualTo("svc-catalog");
         }
-        assertThat(BACKENDS.get("catalog.v1").received()).hasSize(90);
-        assertThat(BACKENDS.get("catalog.v2").received()).hasSize(10);
+        assertThat(gateway.backend("catalog.v1").received()).hasSize(90);
+        assertThat(gateway.backend("catalog.v2").received()).hasSize(10);
     }
 
     @Test
     void aFailingCanaryFallsBackToStableWithoutClientErrors() throws Exception {
-        Backend canary = BACKENDS.get("catalog.v2");
+        Backend canary = gateway.backend("catalog.v2");
         canary.answer(r -> new Backend.Reply(503, Map.of(), "canary broken".getBytes()));
-        try {
-            for (int i = 0; i < 50; i++) {
-                RawHttp.Response r = get("/catalog/" + i);
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(r.bodyText()).isEqualTo("catalog.v1");
-            }
-        } finally {
-            canary.answer(r -> Backend.Reply.ok("catalog.v2"));
+        for (int i = 0; i < 50; i++) {
+            RawHttp.Response r = get("/catalog/" + i);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).isEqualTo("catalog.v1");
         }
     }
 }

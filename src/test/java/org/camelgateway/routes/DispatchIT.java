@@ -1,7 +1,6 @@
 package org.camelgateway.routes;
 
-import org.camelgateway.support.Backend;
-import org.camelgateway.support.GatewayUnderTest;
+import org.camelgateway.support.GatewayExtension;
 import org.camelgateway.support.RawHttp;
 
 import java.io.IOException;
@@ -9,11 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,21 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A {@code choice} in plain Camel YAML dispatches on path, host, header, cookie, query, method and client address. */
 class DispatchIT {
 
-    static Backend backend;
-    static GatewayUnderTest gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        backend = Backend.start("backend");
-        gateway = GatewayUnderTest.start("dispatch", Map.of("backend.url", backend.url(),
-                "gateway.expose-route", "true"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        backend.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.routes("dispatch").backend("backend.url", "backend")
+            .property("gateway.expose-route", "true");
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {

@@ -107,6 +107,13 @@ public final class Backend implements AutoCloseable {
         received.clear();
     }
 
+    /** As started: nothing received, the default answer, no delay (what a test sharing this backend expects). */
+    void restore() {
+        received.clear();
+        handler = r -> Reply.ok(name);
+        delay = Duration.ZERO;
+    }
+
     public void stop() {
         server.stop(0);
     }

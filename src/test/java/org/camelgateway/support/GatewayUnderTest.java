@@ -59,6 +59,10 @@ public final class GatewayUnderTest implements AutoCloseable {
         return main.getCamelContext();
     }
 
+    public Main main() {
+        return main;
+    }
+
     @Override
     public void close() {
         main.stop();

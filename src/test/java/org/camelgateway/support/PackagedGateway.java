@@ -5,11 +5,13 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged jar in a JVM of its own, as users run it: {@code java [options] -jar target/camel-gateway.jar
@@ -58,20 +60,16 @@ public final class PackagedGateway implements AutoCloseable {
     }
 
     /** Connects once the gateway listens on {@code port}, failing at once, with its log, if the process died. */
-    public Socket connect(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            assertThat(process.isAlive()).as("gateway process alive; log:%n%s", log()).isTrue();
-            try {
-                return new Socket(InetAddress.getLoopbackAddress(), port);
-            } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("gateway listening on %d within 60 s", port).isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
+    public Socket connect(int port) {
+        return await("gateway listening on " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                .until(() -> {
+                    assertThat(process.isAlive()).as("gateway process alive; log:%n%s", log()).isTrue();
+                    return new Socket(InetAddress.getLoopbackAddress(), port);
+                }, socket -> true);
     }
 
-    public void awaitListening(int port) throws Exception {
+    public void awaitListening(int port) throws IOException {
         connect(port).close();
     }
 

@@ -1,6 +1,7 @@
 package org.camelgateway.transport;
 
 import org.camelgateway.support.Backend;
+import org.camelgateway.support.GatewayExtension;
 import org.camelgateway.support.GatewayUnderTest;
 import org.camelgateway.support.RawHttp;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The listener runs on epoll where Netty's native library loads and on Java NIO otherwise (or when turned off);
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NativeTransportIT {
 
     @Test
-    void epollLoadsOnLinuxX8664() {
+    void theJarsNativeEpollDependencyLoadsOnLinuxX8664() {
         boolean linuxX8664 = System.getProperty("os.name").startsWith("Linux")
                 && System.getProperty("os.arch").equals("amd64");
         // the native library ships in the jar for this platform only; elsewhere NIO is the expected fallback
@@ -35,7 +37,7 @@ class NativeTransportIT {
     void listenerEventLoopsAreNettyThreadsAndStopWithTheGateway() throws Exception {
         try (Backend backend = Backend.start("b")) {
             GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
-                    "unreachable.url", "http://127.0.0.1:1"));
+                    "unreachable.url", GatewayExtension.UNREACHABLE_URL));
             try (RawHttp http = new RawHttp(gateway.port())) {
                 assertThat(http.exchange("GET /plain/x HTTP/1.1\r\nHost: gw").status()).isEqualTo(200);
                 // on a plain thread every Netty thread-local is a JDK ThreadLocal lookup
@@ -43,11 +45,8 @@ class NativeTransportIT {
             } finally {
                 gateway.close();
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!eventLoopThreads().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(eventLoopThreads()).as("event loops left running after the gateway stopped").isEmpty();
+            await("event loops stop with the gateway").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20)).until(NativeTransportIT::eventLoopThreads, List::isEmpty);
         }
     }
 
@@ -61,7 +60,7 @@ class NativeTransportIT {
     void proxiesOnPooledBackendConnectionsWithEitherTransport(boolean nativeTransport) throws Exception {
         try (Backend backend = Backend.start("b");
              GatewayUnderTest gateway = GatewayUnderTest.start("proxy", Map.of("backend.url", backend.url(),
-                     "unreachable.url", "http://127.0.0.1:1",
+                     "unreachable.url", GatewayExtension.UNREACHABLE_URL,
                      "gateway.native-transport", String.valueOf(nativeTransport)));
              RawHttp http = new RawHttp(gateway.port())) {
             NettyHttpEndpoint listener = gateway.context().getEndpoints().stream()
