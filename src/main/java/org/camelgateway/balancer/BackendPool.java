@@ -3,7 +3,9 @@ package org.camelgateway.balancer;
 import org.camelgateway.errors.NoBackendAvailableException;
 import org.camelgateway.exchange.GatewayExchange;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -37,7 +39,9 @@ import org.apache.hc.core5.http.Method;
  * is out, they are tried anyway rather than failing every request;</li>
  * <li>an MBean per pool for weights, drain and restore at run time.</li>
  * </ul>
- * Declared in YAML as a bean, one per {@code loadBalance}, with weights in the order of the steps.
+ * Declared in YAML as a bean, one per {@code loadBalance}, with weights in the order of the steps. Ejections, the
+ * retry budget and the breakers run on the system clock, or on a {@link Clock} bound in the Camel registry (tests
+ * move one by hand instead of waiting out the timeouts).
  */
 public class BackendPool extends LoadBalancerSupport implements CamelContextAware {
 
@@ -164,7 +168,9 @@ public class BackendPool extends LoadBalancerSupport implements CamelContextAwar
         super.doStart();
         AsyncProcessor[] processors = doGetProcessors();
         int[] w = parseWeights(processors.length);
-        LongSupplier nanoTime = System::nanoTime;
+        Clock bound = camelContext == null ? null : camelContext.getRegistry().findSingleByType(Clock.class);
+        // System.nanoTime keeps ejections steady across wall-clock steps; a bound clock is a test's, read as it is
+        LongSupplier nanoTime = bound == null ? System::nanoTime : () -> nanos(bound.instant());
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(breakerFailureRate)
                 .minimumNumberOfCalls(breakerMinimumCalls)
@@ -172,6 +178,7 @@ public class BackendPool extends LoadBalancerSupport implements CamelContextAwar
                 .waitDurationInOpenState(Duration.ofMillis(breakerOpenMillis))
                 .permittedNumberOfCallsInHalfOpenState(Math.max(1, Math.min(3, breakerMinimumCalls)))
                 .recordExceptions(Throwable.class)
+                .clock(bound == null ? Clock.systemUTC() : bound)
                 .build();
         List<PoolMember> list = new ArrayList<>(processors.length);
         for (int i = 0; i < processors.length; i++) {
@@ -188,6 +195,10 @@ public class BackendPool extends LoadBalancerSupport implements CamelContextAwar
         if (registry != null) {
             meters = PoolMeters.register(registry, started);
         }
+    }
+
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     @Override
