@@ -213,7 +213,11 @@ class BackendPoolIT {
                     .contains("gateway_pool_member_ejections_total{member=\"h-b\",pool=\"health\"} 1.0")
                     .contains("gateway_pool_member_up{member=\"h-b\",pool=\"health\"} 0.0")
                     .contains("gateway_pool_member_up{member=\"h-a\",pool=\"health\"} 1.0")
-                    .contains("gateway_pool_retries_total{pool=\"health\"} 2.0");
+                    .contains("gateway_pool_retries_total{pool=\"health\"} 2.0")
+                    .contains("gateway_pool_retries_denied_total{pool=\"health\"} 0.0")
+                    .contains("gateway_pool_member_failures_total{member=\"h-b\",pool=\"health\"} 2.0")
+                    .contains("gateway_pool_member_weight{member=\"h-b\",pool=\"health\"} 1.0")
+                    .contains("gateway_pool_member_breaker_open{member=\"h-b\",pool=\"health\"} 0.0");
         }
         b.reset();
         for (int i = 0; i < 10; i++) {
