@@ -3,34 +3,23 @@ package org.camelgateway.balancer;
 import org.camelgateway.errors.NoBackendAvailableException;
 import org.camelgateway.exchange.GatewayExchange;
 
-import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import javax.management.StandardMBean;
+import java.util.function.LongSupplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
-import org.apache.camel.Navigate;
-import org.apache.camel.Processor;
-import org.apache.camel.processor.SendProcessor;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.support.ExchangeHelper;
 import org.apache.hc.core5.http.Method;
@@ -50,9 +39,11 @@ import org.apache.hc.core5.http.Method;
  * is out, they are tried anyway rather than failing every request;</li>
  * <li>an MBean per pool for weights, drain and restore at run time.</li>
  * </ul>
- * Declared in YAML as a bean, one per {@code loadBalance}, with weights in the order of the steps.
+ * Declared in YAML as a bean, one per {@code loadBalance}, with weights in the order of the steps. Ejections, the
+ * retry budget and the breakers run on the system clock, or on a {@link Clock} bound in the Camel registry (tests
+ * move one by hand instead of waiting out the timeouts).
  */
-public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean, CamelContextAware {
+public class BackendPool extends LoadBalancerSupport implements CamelContextAware {
 
     private CamelContext camelContext;
     private String name;
@@ -67,12 +58,10 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
     private int breakerWindow = 20;
     private long breakerOpenMillis = 10_000;
 
-    private volatile List<PoolMember> members = List.of();
-    private RetryBudget budget;
     private final AtomicLong retries = new AtomicLong();
-    private ObjectName objectName;
-    private MeterRegistry meterRegistry;
-    private final List<Meter> meters = new ArrayList<>();
+    private volatile StartedPool running;
+    private PoolJmx jmx;
+    private PoolMeters meters;
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
@@ -80,26 +69,32 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
         return false;
     }
 
-    /** The attempts of one request, run one after another through Camel's reactive executor. */
-    private final class Attempts {
+    /**
+     * The attempts of one request, run one after another through Camel's reactive executor; also the rotation's view
+     * of the members at the moment of each pick.
+     */
+    private final class Attempts implements SmoothWeightedRoundRobin.Members {
+        private final StartedPool pool = running;
         private final Exchange exchange;
         private final AsyncCallback callback;
         private final boolean idempotent;
-        private final Set<PoolMember> tried = new HashSet<>(4);
+        private final BitSet tried;
         private Exchange attempt;
         private PoolMember member;
+        private long now;
         private long started;
 
         Attempts(Exchange exchange, AsyncCallback callback) {
             this.exchange = exchange;
             this.callback = callback;
             this.idempotent = isIdempotent(exchange);
+            this.tried = new BitSet(pool.members().size());
         }
 
         void next() {
-            long now = System.nanoTime();
-            PoolMember chosen = choose(tried, now);
-            if (chosen == null) {
+            now = pool.nanoTime().getAsLong();
+            int index = pool.rotation().next(tried, this);
+            if (index < 0) {
                 if (attempt == null) {
                     exchange.setException(new NoBackendAvailableException(getName()));
                 } else {
@@ -108,21 +103,20 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
                 callback.done(false);
                 return;
             }
-            if (tried.isEmpty()) {
-                budget.recordRequest(now);
+            member = pool.members().get(index);
+            if (attempt == null) {
+                pool.budget().recordRequest(now);
             }
-            tried.add(chosen);
-            member = chosen;
-            chosen.requests.incrementAndGet();
+            member.requests.incrementAndGet();
             // each attempt works on a copy, so a failed one leaves nothing behind on the exchange
             attempt = ExchangeHelper.createCopy(exchange, true);
             started = now;
-            chosen.processor.process(attempt, doneSync -> exchange.getContext().getCamelContextExtension()
+            member.processor.process(attempt, doneSync -> exchange.getContext().getCamelContextExtension()
                     .getReactiveExecutor().schedule(this::completed));
         }
 
         void completed() {
-            long now = System.nanoTime();
+            long now = pool.nanoTime().getAsLong();
             Outcome outcome = Outcome.of(attempt);
             member.recordBreaker(outcome, now - started, attempt.getException());
             if (outcome.isMemberFailure()) {
@@ -130,14 +124,31 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
             } else if (outcome == Outcome.SUCCESS) {
                 member.succeeded();
             }
-            exchange.setProperty(GatewayExchange.ATTEMPTS, tried.size());
-            if (outcome.isRetriable(idempotent) && tried.size() < attemptLimit() && budget.tryRetry(now)) {
+            int attempts = tried.cardinality();
+            exchange.setProperty(GatewayExchange.ATTEMPTS, attempts);
+            if (outcome.isRetriable(idempotent) && attempts < attemptLimit(pool) && pool.budget().tryRetry(now)) {
                 retries.incrementAndGet();
                 next();
                 return;
             }
             ExchangeHelper.copyResults(exchange, attempt);
             callback.done(false);
+        }
+
+        @Override
+        public boolean isDrained(int m) {
+            return pool.members().get(m).drained;
+        }
+
+        @Override
+        public boolean isOut(int m) {
+            return pool.members().get(m).isEjected(now);
+        }
+
+        @Override
+        public boolean admits(int m) {
+            // an open breaker refuses; a breaker past its open time lets a trial call through (half-open)
+            return pool.members().get(m).breaker.tryAcquirePermission();
         }
     }
 
@@ -147,64 +158,9 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
                 || exchange.getIn().getHeader("Idempotency-Key") != null;
     }
 
-    private int attemptLimit() {
-        int all = members.size();
+    private int attemptLimit(StartedPool pool) {
+        int all = pool.members().size();
         return maxAttempts > 0 ? Math.min(maxAttempts, all) : all;
-    }
-
-    /**
-     * The next member for a request that already tried {@code tried}: a weighted member in rotation, else a
-     * standby, else (every member out) any member not drained.
-     */
-    synchronized PoolMember choose(Set<PoolMember> tried, long now) {
-        PoolMember m = pick(tried, now, Tier.WEIGHTED);
-        if (m == null) {
-            m = pick(tried, now, Tier.STANDBY);
-        }
-        if (m == null) {
-            m = pick(tried, now, Tier.ANY);
-        }
-        return m;
-    }
-
-    private enum Tier { WEIGHTED, STANDBY, ANY }
-
-    private PoolMember pick(Set<PoolMember> tried, long now, Tier tier) {
-        Set<PoolMember> refused = null;
-        while (true) {
-            PoolMember best = null;
-            int total = 0;
-            for (PoolMember m : members) {
-                if (m.drained || tried.contains(m) || (refused != null && refused.contains(m))) {
-                    continue;
-                }
-                int w = switch (tier) {
-                    case WEIGHTED -> m.isEjected(now) ? 0 : m.weight;
-                    case STANDBY -> !m.isEjected(now) && m.weight == 0 ? 1 : 0;
-                    case ANY -> Math.max(m.weight, 1);
-                };
-                if (w == 0) {
-                    continue;
-                }
-                m.current += w;
-                total += w;
-                if (best == null || m.current > best.current) {
-                    best = m;
-                }
-            }
-            if (best == null) {
-                return null;
-            }
-            best.current -= total;
-            // an open breaker refuses; a breaker past its open time lets a trial call through (half-open)
-            if (tier == Tier.ANY || best.breaker.tryAcquirePermission()) {
-                return best;
-            }
-            if (refused == null) {
-                refused = new HashSet<>();
-            }
-            refused.add(best);
-        }
     }
 
     @Override
@@ -212,6 +168,9 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
         super.doStart();
         AsyncProcessor[] processors = doGetProcessors();
         int[] w = parseWeights(processors.length);
+        Clock bound = camelContext == null ? null : camelContext.getRegistry().findSingleByType(Clock.class);
+        // System.nanoTime keeps ejections steady across wall-clock steps; a bound clock is a test's, read as it is
+        LongSupplier nanoTime = bound == null ? System::nanoTime : () -> nanos(bound.instant());
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(breakerFailureRate)
                 .minimumNumberOfCalls(breakerMinimumCalls)
@@ -219,56 +178,36 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
                 .waitDurationInOpenState(Duration.ofMillis(breakerOpenMillis))
                 .permittedNumberOfCallsInHalfOpenState(Math.max(1, Math.min(3, breakerMinimumCalls)))
                 .recordExceptions(Throwable.class)
+                .clock(bound == null ? Clock.systemUTC() : bound)
                 .build();
         List<PoolMember> list = new ArrayList<>(processors.length);
         for (int i = 0; i < processors.length; i++) {
-            String memberName = memberName(processors[i], i);
-            list.add(new PoolMember(memberName, processors[i], w[i],
+            String memberName = PoolMember.nameOf(processors[i], i);
+            list.add(new PoolMember(i, memberName, processors[i],
                     CircuitBreaker.of(getName() + "/" + memberName, config)));
         }
-        members = List.copyOf(list);
-        budget = new RetryBudget(retryBudgetPercent, retryBudgetMinPerSecond);
-        registerMBean();
-        registerMeters();
-    }
-
-    /** The pool's state as Prometheus series, tagged by pool and member names only. */
-    private void registerMeters() {
+        StartedPool started = new StartedPool(getName(), List.copyOf(list), new SmoothWeightedRoundRobin(w),
+                new RetryBudget(retryBudgetPercent, retryBudgetMinPerSecond), retries, nanoTime);
+        running = started;
+        jmx = PoolJmx.register(started, camelContext != null ? camelContext.getName() : "camel");
         MeterRegistry registry = camelContext == null ? null
                 : camelContext.getRegistry().findSingleByType(MeterRegistry.class);
-        if (registry == null) {
-            return;
+        if (registry != null) {
+            meters = PoolMeters.register(registry, started);
         }
-        meterRegistry = registry;
-        String pool = getName();
-        for (PoolMember m : members) {
-            Tags tags = Tags.of("pool", pool, "member", m.name);
-            meters.add(Gauge.builder("gateway.pool.member.up", m, member -> "up".equals(member.health(System.nanoTime())) ? 1 : 0)
-                    .description("1 while the member is in rotation (not ejected, drained or breaker-open)")
-                    .tags(tags).register(registry));
-            meters.add(Gauge.builder("gateway.pool.member.weight", m, member -> member.weight).tags(tags).register(registry));
-            meters.add(Gauge.builder("gateway.pool.member.breaker.open", m,
-                    member -> member.breaker.getState() == CircuitBreaker.State.OPEN ? 1 : 0)
-                    .tags(tags).register(registry));
-            meters.add(FunctionCounter.builder("gateway.pool.member.ejections", m, member -> member.ejections.get())
-                    .description("Passive-health ejections of the member").tags(tags).register(registry));
-            meters.add(FunctionCounter.builder("gateway.pool.member.failures", m, member -> member.failures.get())
-                    .tags(tags).register(registry));
-        }
-        meters.add(FunctionCounter.builder("gateway.pool.retries", retries, AtomicLong::get)
-                .description("Requests sent to another member after a failed attempt (failovers)")
-                .tags("pool", pool).register(registry));
-        meters.add(FunctionCounter.builder("gateway.pool.retries.denied", this, p -> p.getRetriesDenied())
-                .description("Retries the retry budget refused").tags("pool", pool).register(registry));
+    }
+
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     @Override
     protected void doStop() throws Exception {
-        unregisterMBean();
-        // a reload builds a new pool under the same name: its series must not stay bound to this one
-        if (meterRegistry != null) {
-            meters.forEach(meterRegistry::remove);
-            meters.clear();
+        if (jmx != null) {
+            jmx.unregister();
+        }
+        if (meters != null) {
+            meters.remove();
         }
         super.doStop();
     }
@@ -291,119 +230,6 @@ public class BackendPool extends LoadBalancerSupport implements BackendPoolMBean
             }
         }
         return w;
-    }
-
-    /** The id of the member's {@code to} step, else its endpoint, else its position. */
-    static String memberName(Processor p, int index) {
-        List<Processor> queue = new ArrayList<>(List.of(p));
-        for (int i = 0; i < queue.size() && i < 16; i++) {
-            Processor current = queue.get(i);
-            if (current instanceof SendProcessor send) {
-                return send.getId() != null ? send.getId() : send.getEndpoint().getEndpointUri();
-            }
-            if (current instanceof Navigate<?> nav && nav.hasNext()) {
-                for (Object child : nav.next()) {
-                    if (child instanceof Processor cp) {
-                        queue.add(cp);
-                    }
-                }
-            }
-        }
-        return "member-" + (index + 1);
-    }
-
-    private void registerMBean() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        String context = camelContext != null ? camelContext.getName() : "camel";
-        objectName = new ObjectName("org.apache.camel:context=" + context + ",type=pools,name="
-                + ObjectName.quote(getName()));
-        if (server.isRegistered(objectName)) {
-            server.unregisterMBean(objectName);
-        }
-        server.registerMBean(new StandardMBean(this, BackendPoolMBean.class), objectName);
-    }
-
-    private void unregisterMBean() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        if (objectName != null && server.isRegistered(objectName)) {
-            server.unregisterMBean(objectName);
-        }
-    }
-
-    private PoolMember member(String memberName) {
-        for (PoolMember m : members) {
-            if (m.name.equals(memberName)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("pool " + getName() + " has no member " + memberName);
-    }
-
-    // ---- JMX ----
-
-    @Override
-    public String[] getMembers() {
-        return members.stream().map(m -> m.name).toArray(String[]::new);
-    }
-
-    @Override
-    public int[] getWeights() {
-        return members.stream().mapToInt(m -> m.weight).toArray();
-    }
-
-    @Override
-    public String[] getHealth() {
-        long now = System.nanoTime();
-        return members.stream().map(m -> m.health(now)).toArray(String[]::new);
-    }
-
-    @Override
-    public String[] getBreakerStates() {
-        return members.stream().map(m -> m.breaker.getState().name()).toArray(String[]::new);
-    }
-
-    @Override
-    public long[] getRequests() {
-        return members.stream().mapToLong(m -> m.requests.get()).toArray();
-    }
-
-    @Override
-    public long[] getFailures() {
-        return members.stream().mapToLong(m -> m.failures.get()).toArray();
-    }
-
-    @Override
-    public long[] getEjections() {
-        return members.stream().mapToLong(m -> m.ejections.get()).toArray();
-    }
-
-    @Override
-    public long getRetries() {
-        return retries.get();
-    }
-
-    @Override
-    public long getRetriesDenied() {
-        return budget == null ? 0 : budget.denied();
-    }
-
-    @Override
-    public synchronized void setWeight(String member, int weight) {
-        if (weight < 0) {
-            throw new IllegalArgumentException("weight must be 0 or more");
-        }
-        member(member).weight = weight;
-        members.forEach(m -> m.current = 0);
-    }
-
-    @Override
-    public void drain(String member) {
-        member(member).drained = true;
-    }
-
-    @Override
-    public void restore(String member) {
-        member(member).drained = false;
     }
 
     // ---- configuration, set from YAML bean properties ----

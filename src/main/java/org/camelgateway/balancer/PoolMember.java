@@ -1,27 +1,30 @@
 package org.camelgateway.balancer;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Navigate;
+import org.apache.camel.Processor;
+import org.apache.camel.processor.SendProcessor;
 
 /**
- * One backend of a pool and everything the pool knows about it: its weight, its place in the smooth weighted
- * round robin, passive health (consecutive failures, ejection) and its circuit breaker. Selection state is guarded
- * by the pool's lock; counters are atomic so JMX can read them at any time.
+ * One backend of a pool and what the pool knows about it: its position (in the steps and in the pool's
+ * {@link SmoothWeightedRoundRobin}), passive health (consecutive failures, ejection), drain and its circuit breaker.
+ * Counters are atomic so JMX can read them at any time.
  */
 final class PoolMember {
 
+    final int index;
     final String name;
     final AsyncProcessor processor;
     final CircuitBreaker breaker;
 
-    volatile int weight;
     volatile boolean drained;
-    /** Smooth weighted round robin's running weight (nginx's current_weight). */
-    int current;
     private int consecutiveFailures;
     private volatile long ejectedUntil;
 
@@ -29,10 +32,10 @@ final class PoolMember {
     final AtomicLong failures = new AtomicLong();
     final AtomicLong ejections = new AtomicLong();
 
-    PoolMember(String name, AsyncProcessor processor, int weight, CircuitBreaker breaker) {
+    PoolMember(int index, String name, AsyncProcessor processor, CircuitBreaker breaker) {
+        this.index = index;
         this.name = name;
         this.processor = processor;
-        this.weight = weight;
         this.breaker = breaker;
     }
 
@@ -73,5 +76,24 @@ final class PoolMember {
             return "ejected";
         }
         return breaker.getState() == CircuitBreaker.State.OPEN ? "breaker-open" : "up";
+    }
+
+    /** The id of the member's {@code to} step, else its endpoint, else its position. */
+    static String nameOf(Processor p, int index) {
+        List<Processor> queue = new ArrayList<>(List.of(p));
+        for (int i = 0; i < queue.size() && i < 16; i++) {
+            Processor current = queue.get(i);
+            if (current instanceof SendProcessor send) {
+                return send.getId() != null ? send.getId() : send.getEndpoint().getEndpointUri();
+            }
+            if (current instanceof Navigate<?> nav && nav.hasNext()) {
+                for (Object child : nav.next()) {
+                    if (child instanceof Processor cp) {
+                        queue.add(cp);
+                    }
+                }
+            }
+        }
+        return "member-" + (index + 1);
     }
 }

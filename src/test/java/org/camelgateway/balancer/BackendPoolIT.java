@@ -41,6 +41,8 @@ class BackendPoolIT {
     Backend c;
     Backend primary;
     GatewayUnderTest gateway;
+    /** The pools' time: ejections, retry budgets and breakers move only when a test moves it. */
+    ManualClock clock;
 
     @BeforeEach
     void start() throws Exception {
@@ -54,7 +56,9 @@ class BackendPoolIT {
         p.put("c.url", c.url());
         p.put("primary.url", primary.url());
         p.put("dead.url", "http://127.0.0.1:" + AvailablePortFinder.getNextAvailable());
+        p.put("camel.beans.poolClock", "#class:" + ManualClock.class.getName());
         gateway = GatewayUnderTest.start("pools", p);
+        clock = gateway.context().getRegistry().lookupByNameAndType("poolClock", ManualClock.class);
     }
 
     @AfterEach
@@ -209,7 +213,11 @@ class BackendPoolIT {
                     .contains("gateway_pool_member_ejections_total{member=\"h-b\",pool=\"health\"} 1.0")
                     .contains("gateway_pool_member_up{member=\"h-b\",pool=\"health\"} 0.0")
                     .contains("gateway_pool_member_up{member=\"h-a\",pool=\"health\"} 1.0")
-                    .contains("gateway_pool_retries_total{pool=\"health\"} 2.0");
+                    .contains("gateway_pool_retries_total{pool=\"health\"} 2.0")
+                    .contains("gateway_pool_retries_denied_total{pool=\"health\"} 0.0")
+                    .contains("gateway_pool_member_failures_total{member=\"h-b\",pool=\"health\"} 2.0")
+                    .contains("gateway_pool_member_weight{member=\"h-b\",pool=\"health\"} 1.0")
+                    .contains("gateway_pool_member_breaker_open{member=\"h-b\",pool=\"health\"} 0.0");
         }
         b.reset();
         for (int i = 0; i < 10; i++) {
@@ -218,13 +226,13 @@ class BackendPoolIT {
         assertThat(b.received()).isEmpty();
 
         b.answer(r -> Reply.ok("b"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (b.received().isEmpty() && System.nanoTime() < deadline) {
-            assertThat(get("/health/probe").status()).isEqualTo(200);
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        assertThat(b.received()).as("b receives traffic again after the 1 s cool-down").isNotEmpty();
-        assertThat(pool.getHealth()).containsExactly("up", "up");
+        clock.advance(Duration.ofMillis(999));
+        assertThat(get("/health/cooling-down").bodyText()).isEqualTo("a");
+        assertThat(pool.getHealth()).containsExactly("up", "ejected");
+        clock.advance(Duration.ofMillis(1));
+        assertThat(pool.getHealth()).as("back after the 1 s failTimeout").containsExactly("up", "up");
+        assertThat(List.of(get("/health/back-1").bodyText(), get("/health/back-2").bodyText()))
+                .containsExactlyInAnyOrder("a", "b");
     }
 
     @Test
@@ -259,16 +267,17 @@ class BackendPoolIT {
         assertThat(a.received()).as("no call reaches a member whose breaker is open").isEmpty();
 
         a.answer(r -> Reply.ok("a"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (a.received().isEmpty() && System.nanoTime() < deadline) {
-            get("/breaker/probe");
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        assertThat(a.received()).as("a trial call after the open time").isNotEmpty();
-        for (int i = 0; i < 3; i++) {
-            get("/breaker/heal-" + i);
-        }
+        clock.advance(Duration.ofMillis(1000));
+        assertThat(get("/breaker/still-open").bodyText()).isEqualTo("b");
+        assertThat(a.received()).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        // past the 1 s open time: three trial calls (half-open), all good, close the breaker
+        assertThat(get("/breaker/trial-1").bodyText()).isEqualTo("a");
+        assertThat(pool.getBreakerStates()).containsExactly("HALF_OPEN", "CLOSED");
+        assertThat(get("/breaker/trial-2").bodyText()).isEqualTo("a");
+        assertThat(get("/breaker/trial-3").bodyText()).isEqualTo("a");
         assertThat(pool.getBreakerStates()).containsExactly("CLOSED", "CLOSED");
+        assertThat(pool.getHealth()).containsExactly("up", "up");
     }
 
     @Test
