@@ -32,6 +32,8 @@ import org.apache.camel.support.ResourceHelper;
  */
 public final class RoutesValidator implements RouteSetCheck {
 
+    /** SnakeYAML's mark ({@code in file:/x/a.yaml, line 6, column 11}): exact, so a folder named "line 9" is no line. */
+    private static final Pattern YAML_MARK = Pattern.compile(", line (\\d+), column \\d+");
     private static final Pattern LINE = Pattern.compile("line[: ]+(\\d+)", Pattern.CASE_INSENSITIVE);
 
     private final Function<Path, Main> gateways;
@@ -137,10 +139,12 @@ public final class RoutesValidator implements RouteSetCheck {
     }
 
     private static int line(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            Matcher m = LINE.matcher(String.valueOf(c.getMessage()));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
+        for (Pattern pattern : new Pattern[] {YAML_MARK, LINE}) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                Matcher m = pattern.matcher(String.valueOf(c.getMessage()));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
             }
         }
         return 1;

@@ -73,6 +73,13 @@ class RoutesValidatorTest {
     }
 
     @Test
+    void aFolderNamedLikeALineDoesNotMoveTheLine() throws Exception {
+        Path folder = Files.createDirectory(dir.resolve("line 9"));
+        Path file = Files.writeString(folder.resolve("gateway.yaml"), "- route:\n    id: broken\n    from: [ nope\n");
+        assertThat(PARSE_ONLY.validate(folder)).singleElement().asString().startsWith(file + ":3: ");
+    }
+
+    @Test
     void theMessageIsOneLine() throws Exception {
         write("broken.yaml", "- route:\n    id: broken\n    from: [ nope\n");
         assertThat(PARSE_ONLY.validate(dir)).singleElement().asString().doesNotContain("\n");
