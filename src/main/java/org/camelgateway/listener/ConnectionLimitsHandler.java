@@ -1,21 +1,18 @@
 package org.camelgateway.listener;
 
 import org.camelgateway.errors.ErrorResponses;
-import org.camelgateway.exchange.GatewayExchange;
 import org.camelgateway.transport.DeadlineTimer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
- * First in each connection's pipeline, on raw bytes: caps open connections, gives a client a fixed time to finish
+ * First in each connection's pipeline (right after TLS, if any), on raw bytes: caps open connections, gives a client a fixed time to finish
  * its request head once it started one (slowloris: 408, then close), and closes keep-alive connections that stay
  * idle (nginx's client_header_timeout and keepalive_timeout). {@link RequestOrderHandler} tells it when a head is complete
  * and when a response has been written.
@@ -140,13 +137,6 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
 
     /** A whole response as bytes: this handler sits before the HTTP encoder. */
     private static void writeRaw(ChannelHandlerContext ctx, int status, String detail) {
-        String id = GatewayExchange.newRequestId();
-        byte[] body = ErrorResponses.problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + ErrorResponses.title(status) + "\r\n"
-                + "Content-Type: application/problem+json\r\nContent-Length: " + body.length + "\r\n"
-                + "X-Request-Id: " + id + "\r\nConnection: close\r\n\r\n";
-        ByteBuf out = Unpooled.buffer(head.length() + body.length);
-        out.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(ErrorResponses.closingProblemBytes(status, detail)).addListener(ChannelFutureListener.CLOSE);
     }
 }
