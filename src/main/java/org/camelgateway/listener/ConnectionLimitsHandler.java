@@ -12,9 +12,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
- * First in each connection's pipeline (right after TLS, if any), on raw bytes: caps open connections, gives a client a fixed time to finish
- * its request head once it started one (slowloris: 408, then close), and closes keep-alive connections that stay
- * idle (nginx's client_header_timeout and keepalive_timeout). {@link RequestOrderHandler} tells it when a head is complete
+ * First in each connection's pipeline (right after TLS, if any), on raw bytes: caps open connections, gives a client
+ * a fixed time from accept, or from the first byte of a later request, to finish its request head (slowloris: 408,
+ * then close; a connection that sent nothing is closed without an answer), and closes keep-alive connections that
+ * stay idle (nginx's client_header_timeout and keepalive_timeout). {@link RequestOrderHandler} tells it when a head is complete
  * and when a response has been written.
  */
 public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
@@ -26,6 +27,8 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
     /** When the current wait (for a head to complete, or for the next request) ends. */
     private long deadline;
     private boolean headTimerRunning;
+    /** Bytes of the next head have arrived. */
+    private boolean headStarted;
     private boolean readingBody;
     private boolean inputClosed;
 
@@ -40,7 +43,9 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
             writeRaw(ctx, 503, "the gateway is at its connection limit");
             return;
         }
-        waitFor(ctx, settings.idleTimeout());
+        // the head wait counts from accept (nginx's client_header_timeout): a silent connection holds a slot too
+        headTimerRunning = true;
+        waitFor(ctx, settings.headerTimeout());
         super.channelActive(ctx);
     }
 
@@ -58,9 +63,12 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (awaitingHead && !headTimerRunning && msg instanceof ByteBuf buf && buf.isReadable()) {
-            headTimerRunning = true;
-            waitFor(ctx, settings.headerTimeout());
+        if (awaitingHead && !headStarted && msg instanceof ByteBuf buf && buf.isReadable()) {
+            headStarted = true;
+            if (!headTimerRunning) {
+                headTimerRunning = true;
+                waitFor(ctx, settings.headerTimeout());
+            }
         }
         super.channelRead(ctx, msg);
     }
@@ -73,7 +81,7 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
-            if (awaitingHead && !headTimerRunning) {
+            if (awaitingHead && !headStarted) {
                 ctx.close();
                 return;
             }
@@ -94,6 +102,7 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
     void headReceived() {
         awaitingHead = false;
         headTimerRunning = false;
+        headStarted = false;
         readingBody = true;
     }
 
@@ -128,8 +137,9 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
         }
         if (System.nanoTime() - deadline < 0) {
             timer.runBy(deadline);
-        } else if (!headTimerRunning) {
-            ctx.close(); // idle keep-alive connection
+        } else if (!headStarted) {
+            // idle keep-alive connection, or one that never sent a byte: nothing to answer (nginx closes too)
+            ctx.close();
         } else if (ctx.channel().isActive()) {
             writeRaw(ctx, 408, "request head not received in time");
         }

@@ -242,6 +242,28 @@ class EdgeHardeningIT {
     }
 
     @Test
+    void connectionThatSendsNothingIsClosedWithoutAnAnswerAfterTheHeaderTimeout() throws Exception {
+        long headerTimeoutMs = 400;
+        try (Backend b = Backend.start("b"); GatewayUnderTest g = GatewayUnderTest.start("edge",
+                Map.of("backend.url", b.url(), "admin.url", b.url(),
+                        "gateway.header-timeout", Long.toString(headerTimeoutMs), "gateway.idle-timeout", "120000"));
+             Socket s = new Socket("127.0.0.1", g.port())) {
+            // far below the idle timeout: only the header timeout, counted from accept, can close it in time
+            s.setSoTimeout((int) (headerTimeoutMs * 25));
+            long start = System.nanoTime();
+            int first;
+            try {
+                first = s.getInputStream().read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("still open " + headerTimeoutMs * 25 + " ms after accept", e);
+            }
+            long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(first).as("closed without a 408: the client sent no request to answer").isEqualTo(-1);
+            assertThat(openMs).as("closed after the header timeout, not at once").isGreaterThanOrEqualTo(headerTimeoutMs - 50);
+        }
+    }
+
+    @Test
     void rateLimitAnswers429WithRetryAfterAndKeepsTheBackendOutOfIt() throws Exception {
         List<Integer> statuses = new ArrayList<>();
         String last = "";
