@@ -12,20 +12,28 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.camel.component.netty.http.handlers.HttpServerMultiplexChannelHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A corpus of hostile and malformed requests over raw sockets: each gets its status, a short problem body, and
@@ -336,6 +344,31 @@ class EdgeHardeningIT {
 
     @Test
     void clientsThatAbortMidBodyOrMidResponseLeaveNothingBehind() throws Exception {
+        // every abort is reported once it is handled: as Camel's WARN (the dispatcher's), or as the gateway's DEBUG
+        Logger camelDispatcher = (Logger) LoggerFactory.getLogger(HttpServerMultiplexChannelHandler.class);
+        Logger gatewayDispatcher = (Logger) LoggerFactory.getLogger(GatewayMultiplexChannelHandler.class);
+        Level gatewayLevel = gatewayDispatcher.getLevel();
+        ListAppender<ILoggingEvent> reports = new ListAppender<>();
+        reports.start();
+        camelDispatcher.addAppender(reports);
+        gatewayDispatcher.addAppender(reports);
+        gatewayDispatcher.setLevel(Level.DEBUG);
+        gatewayDispatcher.setAdditive(false);
+        try {
+            abortMidBodyAndMidResponse(reports);
+        } finally {
+            camelDispatcher.detachAppender(reports);
+            gatewayDispatcher.detachAppender(reports);
+            gatewayDispatcher.setLevel(gatewayLevel);
+            gatewayDispatcher.setAdditive(true);
+        }
+        assertThat(camelDispatcher.isWarnEnabled()).as("a WARN would be seen").isTrue();
+        assertThat(reports.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
+                .as("a client's abort is the client's doing: no WARN, no stack trace").isEmpty();
+    }
+
+    private void abortMidBodyAndMidResponse(ListAppender<ILoggingEvent> reports) throws Exception {
         for (int i = 0; i < 50; i++) {
             // half a body, then a reset
             try (Socket s = new Socket("127.0.0.1", gateway.port())) {
@@ -344,7 +377,7 @@ class EdgeHardeningIT {
                         + "x".repeat(5000)).getBytes(StandardCharsets.US_ASCII));
             }
         }
-        backend.delay(java.time.Duration.ofMillis(200));
+        backend.delay(Duration.ofMillis(200));
         try {
             for (int i = 0; i < 20; i++) {
                 // gone while the backend is still working on the request
@@ -354,13 +387,12 @@ class EdgeHardeningIT {
                             .getBytes(StandardCharsets.US_ASCII));
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (backend.received().size() < 20 && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.received().size() >= 20);
         } finally {
-            backend.delay(java.time.Duration.ZERO);
+            backend.delay(Duration.ZERO);
         }
+        await("each half-body abort reported").atMost(Duration.ofSeconds(10))
+                .until(() -> reports.list.size() >= 50);
         // the half bodies never reached the backend; the gateway still serves, and no buffer leaked (see stop())
         assertThat(backend.received()).allMatch(r -> r.rawTarget().equals("/public/gone"));
         try (RawHttp http = new RawHttp(gateway.port())) {
