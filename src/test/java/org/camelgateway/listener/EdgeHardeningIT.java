@@ -12,12 +12,20 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -28,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
@@ -269,6 +278,56 @@ class EdgeHardeningIT {
             assertThat(first).as("closed without a 408: the client sent no request to answer").isEqualTo(-1);
             assertThat(openMs).as("closed after the header timeout, not at once").isGreaterThanOrEqualTo(headerTimeoutMs - 50);
         }
+    }
+
+    @Test
+    void onATlsListenerTheHeadTimeout408IsSentEncrypted(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("listener.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "listener", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit",
+                "-keypass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0)
+                .as("keytool: %s", new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isTrue();
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                - route:
+                    id: gateway
+                    from:
+                      uri: "netty-http:https://127.0.0.1:{{gateway.port}}"
+                      parameters:
+                        matchOnUriPrefix: true
+                        ssl: true
+                        keyStoreFormat: PKCS12
+                        keyStoreResource: "file:%s"
+                        passphrase: changeit
+                      steps: [ { to: "{{backend.url}}" } ]
+                """.formatted(keyStore));
+        SSLContext trustingAll = SSLContext.getInstance("TLS");
+        trustingAll.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        // long enough for a handshake on a loaded machine: the head wait counts from accept
+        try (GatewayUnderTest tls = GatewayUnderTest.start(dir, Map.of("backend.url", backend.url(),
+                "gateway.header-timeout", "3000"));
+             SSLSocket s = (SSLSocket) trustingAll.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            // plain bytes inside the TLS stream would fail here as an unreadable record
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(status(response)).as(response).isEqualTo(408);
+            assertThat(response).contains("application/problem+json");
+        }
+        assertThat(backend.received()).isEmpty();
     }
 
     @Test
