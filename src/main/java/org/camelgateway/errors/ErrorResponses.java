@@ -11,12 +11,16 @@ import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.apache.camel.Exchange;
@@ -38,6 +42,9 @@ public final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
     private static final String PROBLEM_JSON = "application/problem+json";
+    /** Stands for the request when none was read: no client request id to keep. */
+    private static final HttpMessage NO_HEAD = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
+            EmptyHttpHeaders.INSTANCE);
 
     private ErrorResponses() {
     }
@@ -93,6 +100,22 @@ public final class ErrorResponses {
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(GatewayExchange.REQUEST_ID_HEADER, id);
         return response;
+    }
+
+    /**
+     * {@link #closingProblem} as the bytes on the wire, for a handler that answers before the HTTP codec has a
+     * head (the connection cap, the head timeout): status line, headers and body as the encoder would write them,
+     * with a new request id.
+     */
+    public static ByteBuf closingProblemBytes(int status, String detail) {
+        FullHttpResponse response = closingProblem(NO_HEAD, status, detail);
+        StringBuilder head = new StringBuilder(192).append(response.protocolVersion()).append(' ')
+                .append(response.status()).append("\r\n");
+        for (Map.Entry<String, String> h : response.headers()) {
+            head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+        }
+        head.append("\r\n");
+        return Unpooled.wrappedBuffer(Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII), response.content());
     }
 
     public static String problemJson(int status, String detail, String requestId) {

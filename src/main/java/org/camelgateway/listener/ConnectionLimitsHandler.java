@@ -1,23 +1,21 @@
 package org.camelgateway.listener;
 
 import org.camelgateway.errors.ErrorResponses;
-import org.camelgateway.exchange.RequestIds;
 import org.camelgateway.transport.DeadlineTimer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
- * First in each connection's pipeline, on raw bytes: caps open connections, gives a client a fixed time to finish
- * its request head once it started one (slowloris: 408, then close), and closes keep-alive connections that stay
- * idle (nginx's client_header_timeout and keepalive_timeout). {@link RequestOrderHandler} tells it when a head is complete
+ * First in each connection's pipeline (right after TLS, if any), on raw bytes: caps open connections, gives a client
+ * a fixed time from accept, or from the first byte of a later request, to finish its request head (slowloris: 408,
+ * then close; a connection that sent nothing is closed without an answer), and closes keep-alive connections that
+ * stay idle (nginx's client_header_timeout and keepalive_timeout). {@link RequestOrderHandler} tells it when a head is complete
  * and when a response has been written.
  */
 public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
@@ -29,6 +27,8 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
     /** When the current wait (for a head to complete, or for the next request) ends. */
     private long deadline;
     private boolean headTimerRunning;
+    /** Bytes of the next head have arrived. */
+    private boolean headStarted;
     private boolean readingBody;
     private boolean inputClosed;
 
@@ -43,7 +43,9 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
             writeRaw(ctx, 503, "the gateway is at its connection limit");
             return;
         }
-        waitFor(ctx, settings.idleTimeout());
+        // the head wait counts from accept (nginx's client_header_timeout): a silent connection holds a slot too
+        headTimerRunning = true;
+        waitFor(ctx, settings.headerTimeout());
         super.channelActive(ctx);
     }
 
@@ -61,9 +63,12 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (awaitingHead && !headTimerRunning && msg instanceof ByteBuf buf && buf.isReadable()) {
-            headTimerRunning = true;
-            waitFor(ctx, settings.headerTimeout());
+        if (awaitingHead && !headStarted && msg instanceof ByteBuf buf && buf.isReadable()) {
+            headStarted = true;
+            if (!headTimerRunning) {
+                headTimerRunning = true;
+                waitFor(ctx, settings.headerTimeout());
+            }
         }
         super.channelRead(ctx, msg);
     }
@@ -76,7 +81,7 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputClosed = true;
-            if (awaitingHead && !headTimerRunning) {
+            if (awaitingHead && !headStarted) {
                 ctx.close();
                 return;
             }
@@ -97,6 +102,7 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
     void headReceived() {
         awaitingHead = false;
         headTimerRunning = false;
+        headStarted = false;
         readingBody = true;
     }
 
@@ -131,8 +137,9 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
         }
         if (System.nanoTime() - deadline < 0) {
             timer.runBy(deadline);
-        } else if (!headTimerRunning) {
-            ctx.close(); // idle keep-alive connection
+        } else if (!headStarted) {
+            // idle keep-alive connection, or one that never sent a byte: nothing to answer (nginx closes too)
+            ctx.close();
         } else if (ctx.channel().isActive()) {
             writeRaw(ctx, 408, "request head not received in time");
         }
@@ -140,13 +147,6 @@ public final class ConnectionLimitsHandler extends ChannelDuplexHandler {
 
     /** A whole response as bytes: this handler sits before the HTTP encoder. */
     private static void writeRaw(ChannelHandlerContext ctx, int status, String detail) {
-        String id = RequestIds.newId();
-        byte[] body = ErrorResponses.problemJson(status, detail, id).getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + ErrorResponses.title(status) + "\r\n"
-                + "Content-Type: application/problem+json\r\nContent-Length: " + body.length + "\r\n"
-                + "X-Request-Id: " + id + "\r\nConnection: close\r\n\r\n";
-        ByteBuf out = Unpooled.buffer(head.length() + body.length);
-        out.writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(ErrorResponses.closingProblemBytes(status, detail)).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -1,5 +1,6 @@
 package org.camelgateway.listener;
 
+import java.net.SocketException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -8,6 +9,8 @@ import java.util.stream.Collectors;
 
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.unix.Errors;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
@@ -16,6 +19,8 @@ import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConsumer;
 import org.apache.camel.component.netty.http.handlers.HttpServerChannelHandler;
 import org.apache.camel.component.netty.http.handlers.HttpServerMultiplexChannelHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * camel-netty-http's per-port dispatcher, with a shortcut for the gateway's usual listener: one consumer on the port
@@ -24,6 +29,9 @@ import org.apache.camel.component.netty.http.handlers.HttpServerMultiplexChannel
  * connections); with a single catch-all consumer that work always picks the same one. Only a method the consumer's
  * {@code httpMethodRestrict} lists by name takes the shortcut; anything else (a 405, Camel's own OPTIONS answer,
  * several consumers on one port, an HTTP proxy consumer) goes through Camel's dispatcher.
+ * <p>
+ * A client that goes away is its own doing: logged at DEBUG, where Camel's dispatcher logs a WARN with a stack
+ * trace for each client that aborts before its request is complete ({@link #exceptionCaught}).
  */
 @Sharable
 final class GatewayMultiplexChannelHandler extends HttpServerMultiplexChannelHandler {
@@ -31,6 +39,7 @@ final class GatewayMultiplexChannelHandler extends HttpServerMultiplexChannelHan
     /** Camel's key for the handler a connection's requests went to (its exceptions are reported there). */
     private static final AttributeKey<HttpServerChannelHandler> SERVER_HANDLER_KEY =
             AttributeKey.valueOf("serverHandler");
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayMultiplexChannelHandler.class);
 
     private record CatchAll(HttpServerChannelHandler handler, Set<String> methods) {
     }
@@ -87,5 +96,27 @@ final class GatewayMultiplexChannelHandler extends HttpServerMultiplexChannelHan
             }
         }
         super.channelRead0(ctx, msg);
+    }
+
+    /**
+     * Before a request has gone to a consumer, Camel's dispatcher answers any exception with a WARN, its stack
+     * trace and a 404 to the client. A reset from the client, or its connection closing in the middle of a request
+     * (the aggregator's PrematureChannelClosureException), is the client's doing, as nginx sees it: one DEBUG
+     * line, and the connection closed. Anything else, such as a failing body spool file, stays Camel's WARN.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (isClientGone(cause)) {
+            LOG.debug("client {} went away: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
+    /** Failures of the client's socket (epoll's and NIO's), or its end of the connection closed mid-request. */
+    static boolean isClientGone(Throwable cause) {
+        return cause instanceof PrematureChannelClosureException || cause instanceof Errors.NativeIoException
+                || cause instanceof SocketException;
     }
 }

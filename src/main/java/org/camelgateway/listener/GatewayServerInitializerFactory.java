@@ -17,10 +17,12 @@ import org.apache.camel.component.netty.http.NettyHttpConsumer;
  * The listener's Netty pipeline: Camel's, with the edge protections around it. {@link GatewayNettyHttpComponent}
  * builds every listener with it.
  * <ul>
- * <li>first, {@link ConnectionLimitsHandler}: connection cap, header and idle timeouts, on raw bytes;</li>
+ * <li>first (after Camel's {@code ssl} handler when the listener has TLS), {@link ConnectionLimitsHandler}:
+ * connection cap, header and idle timeouts, on raw bytes;</li>
  * <li>{@link StrictRequestDecoder}: strict line parsing (a bare CR or LF is refused, not guessed at);</li>
- * <li>after the encoder, {@link RequestOrderHandler}: answers malformed, oversized and smuggling-shaped heads and
- * normalizes the target before Camel routes it;</li>
+ * <li>after the encoder, {@link RequestOrderHandler}: requests in order, held during a reload; it answers what
+ * {@link RequestHeadCheck} refuses (malformed, oversized and smuggling-shaped heads) and routes the normalized
+ * target;</li>
  * <li>before Camel's body aggregator, {@link BodySpoolHandler}: large and chunked bodies go to a file instead of
  * direct memory;</li>
  * <li>the body aggregator answers 413 with a body ({@link BodyLimitAggregator}).</li>
@@ -52,7 +54,12 @@ public class GatewayServerInitializerFactory extends HttpServerInitializerFactor
         pipeline.replace("decoder", "decoder", new StrictRequestDecoder(config.getMaxInitialLineLength(),
                 config.getMaxHeaderSize(), config.getMaxChunkSize()));
         ConnectionLimitsHandler gate = new ConnectionLimitsHandler(edge);
-        pipeline.addFirst("connection-gate", gate);
+        if (pipeline.get("ssl") != null) {
+            // Camel puts TLS first: the gate's own answers (503, 408, 400) must go out encrypted, not before it
+            pipeline.addAfter("ssl", "connection-gate", gate);
+        } else {
+            pipeline.addFirst("connection-gate", gate);
+        }
         pipeline.addAfter("encoder", "edge-guard", new RequestOrderHandler(gate, edge.reloadGate()));
         pipeline.addBefore("aggregator", "body-spooler", new BodySpoolHandler(bodies, config.getChunkedMaxContentLength()));
         pipeline.replace("aggregator", "aggregator", new BodyLimitAggregator(config.getChunkedMaxContentLength()));

@@ -12,20 +12,37 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.apache.camel.component.netty.http.handlers.HttpServerMultiplexChannelHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A corpus of hostile and malformed requests over raw sockets: each gets its status, a short problem body, and
@@ -242,6 +259,78 @@ class EdgeHardeningIT {
     }
 
     @Test
+    void connectionThatSendsNothingIsClosedWithoutAnAnswerAfterTheHeaderTimeout() throws Exception {
+        long headerTimeoutMs = 400;
+        try (Backend b = Backend.start("b"); GatewayUnderTest g = GatewayUnderTest.start("edge",
+                Map.of("backend.url", b.url(), "admin.url", b.url(),
+                        "gateway.header-timeout", Long.toString(headerTimeoutMs), "gateway.idle-timeout", "120000"));
+             Socket s = new Socket("127.0.0.1", g.port())) {
+            // far below the idle timeout: only the header timeout, counted from accept, can close it in time
+            s.setSoTimeout((int) (headerTimeoutMs * 25));
+            long start = System.nanoTime();
+            int first;
+            try {
+                first = s.getInputStream().read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("still open " + headerTimeoutMs * 25 + " ms after accept", e);
+            }
+            long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(first).as("closed without a 408: the client sent no request to answer").isEqualTo(-1);
+            assertThat(openMs).as("closed after the header timeout, not at once").isGreaterThanOrEqualTo(headerTimeoutMs - 50);
+        }
+    }
+
+    @Test
+    void onATlsListenerTheHeadTimeout408IsSentEncrypted(@TempDir Path dir) throws Exception {
+        Path keyStore = dir.resolve("listener.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "listener", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit",
+                "-keypass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0)
+                .as("keytool: %s", new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isTrue();
+        Files.writeString(dir.resolve("gateway.yaml"), """
+                - route:
+                    id: gateway
+                    from:
+                      uri: "netty-http:https://127.0.0.1:{{gateway.port}}"
+                      parameters:
+                        matchOnUriPrefix: true
+                        ssl: true
+                        keyStoreFormat: PKCS12
+                        keyStoreResource: "file:%s"
+                        passphrase: changeit
+                      steps: [ { to: "{{backend.url}}" } ]
+                """.formatted(keyStore));
+        SSLContext trustingAll = SSLContext.getInstance("TLS");
+        trustingAll.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        // long enough for a handshake on a loaded machine: the head wait counts from accept
+        try (GatewayUnderTest tls = GatewayUnderTest.start(dir, Map.of("backend.url", backend.url(),
+                "gateway.header-timeout", "3000"));
+             SSLSocket s = (SSLSocket) trustingAll.getSocketFactory().createSocket("127.0.0.1", tls.port())) {
+            s.setSoTimeout(10_000);
+            s.startHandshake();
+            s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            // plain bytes inside the TLS stream would fail here as an unreadable record
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(status(response)).as(response).isEqualTo(408);
+            assertThat(response).contains("application/problem+json");
+        }
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
     void rateLimitAnswers429WithRetryAfterAndKeepsTheBackendOutOfIt() throws Exception {
         List<Integer> statuses = new ArrayList<>();
         String last = "";
@@ -314,6 +403,31 @@ class EdgeHardeningIT {
 
     @Test
     void clientsThatAbortMidBodyOrMidResponseLeaveNothingBehind() throws Exception {
+        // every abort is reported once it is handled: as Camel's WARN (the dispatcher's), or as the gateway's DEBUG
+        Logger camelDispatcher = (Logger) LoggerFactory.getLogger(HttpServerMultiplexChannelHandler.class);
+        Logger gatewayDispatcher = (Logger) LoggerFactory.getLogger(GatewayMultiplexChannelHandler.class);
+        Level gatewayLevel = gatewayDispatcher.getLevel();
+        ListAppender<ILoggingEvent> reports = new ListAppender<>();
+        reports.start();
+        camelDispatcher.addAppender(reports);
+        gatewayDispatcher.addAppender(reports);
+        gatewayDispatcher.setLevel(Level.DEBUG);
+        gatewayDispatcher.setAdditive(false);
+        try {
+            abortMidBodyAndMidResponse(reports);
+        } finally {
+            camelDispatcher.detachAppender(reports);
+            gatewayDispatcher.detachAppender(reports);
+            gatewayDispatcher.setLevel(gatewayLevel);
+            gatewayDispatcher.setAdditive(true);
+        }
+        assertThat(camelDispatcher.isWarnEnabled()).as("a WARN would be seen").isTrue();
+        assertThat(reports.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
+                .as("a client's abort is the client's doing: no WARN, no stack trace").isEmpty();
+    }
+
+    private void abortMidBodyAndMidResponse(ListAppender<ILoggingEvent> reports) throws Exception {
         for (int i = 0; i < 50; i++) {
             // half a body, then a reset
             try (Socket s = new Socket("127.0.0.1", gateway.port())) {
@@ -322,7 +436,7 @@ class EdgeHardeningIT {
                         + "x".repeat(5000)).getBytes(StandardCharsets.US_ASCII));
             }
         }
-        backend.delay(java.time.Duration.ofMillis(200));
+        backend.delay(Duration.ofMillis(200));
         try {
             for (int i = 0; i < 20; i++) {
                 // gone while the backend is still working on the request
@@ -332,13 +446,12 @@ class EdgeHardeningIT {
                             .getBytes(StandardCharsets.US_ASCII));
                 }
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (backend.received().size() < 20 && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> backend.received().size() >= 20);
         } finally {
-            backend.delay(java.time.Duration.ZERO);
+            backend.delay(Duration.ZERO);
         }
+        await("each half-body abort reported").atMost(Duration.ofSeconds(10))
+                .until(() -> reports.list.size() >= 50);
         // the half bodies never reached the backend; the gateway still serves, and no buffer leaked (see stop())
         assertThat(backend.received()).allMatch(r -> r.rawTarget().equals("/public/gone"));
         try (RawHttp http = new RawHttp(gateway.port())) {
