@@ -1,7 +1,7 @@
 package org.camelgateway.backend;
 
 import org.camelgateway.body.BackendBodyStream;
-import org.camelgateway.body.BlockingResponseRelay;
+import org.camelgateway.body.ResponseBodies;
 import org.camelgateway.headers.ResponseHeaders;
 import org.camelgateway.transport.DeadlineTimer;
 
@@ -35,7 +35,7 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     /** Bodies up to this size are held and passed on whole: the same limit as on the camel-http path. */
-    static final int HOLD_LIMIT = BlockingResponseRelay.WHOLE_LIMIT;
+    static final int HOLD_LIMIT = ResponseBodies.WHOLE_LIMIT;
 
     private enum Body { NONE, HOLDING, STREAMING }
 

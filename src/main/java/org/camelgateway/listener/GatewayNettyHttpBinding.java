@@ -1,7 +1,7 @@
 package org.camelgateway.listener;
 
-import org.camelgateway.body.BackendBodyStream;
-import org.camelgateway.body.BlockingResponseRelay;
+import org.camelgateway.body.ResponseBodies;
+import org.camelgateway.body.ResponseRelay;
 import org.camelgateway.body.SpooledBody;
 import org.camelgateway.errors.ErrorResponses;
 import org.camelgateway.exchange.ClientRequest;
@@ -11,20 +11,16 @@ import org.camelgateway.headers.ResponseHeaders;
 import org.camelgateway.management.RequestObserver;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.util.ReferenceCountUtil;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
@@ -45,7 +41,8 @@ import org.apache.camel.support.SynchronizationAdapter;
  * request headers from being echoed back, strips hop-by-hop headers (and those a backend's {@code Connection}
  * names) and keeps the client's connection open whatever the backend said about its own.
  *
- * <p>The header rules are {@link RequestHeaders} and {@link ResponseHeaders}.
+ * <p>The header rules are {@link RequestHeaders} and {@link ResponseHeaders}; how a body still arriving from a
+ * backend goes out is {@link ResponseBodies}'s choice. This class maps messages and frames the response.
  */
 public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
 
@@ -148,32 +145,13 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         }
         String backendLength = ResponseHeaders.cleanForClient(exchange, client, message, exposeRoute);
         Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
-        BlockingResponseRelay streamer = null;
-        BackendBodyStream onLoop = null;
-        if (BlockingResponseRelay.isLive(message.getBody())) {
-            long length = backendLength != null ? Long.parseLong(backendLength) : -1;
+        ResponseRelay relay = null;
+        if (ResponseBodies.isLive(message.getBody())) {
             try {
-                InputStream in = message.getBody(InputStream.class);
-                if (length >= 0 && length <= BlockingResponseRelay.WHOLE_LIMIT) {
-                    message.setBody(BlockingResponseRelay.readWhole(in, (int) length, ByteBufAllocator.DEFAULT));
-                    backendLength = null;
-                } else if (in instanceof BackendBodyStream live && live.sharesLoopWith(channel)
-                        && !channel.eventLoop().inEventLoop()) {
-                    // BackendClient's body, arriving on the client connection's own event loop: that loop relays it
-                    if (live.awaitFirst()) {
-                        onLoop = live;
-                        message.setBody(null);
-                    } else {
-                        live.close();
-                        message.setBody(new byte[0]);
-                    }
-                } else if (channel == null || channel.eventLoop().inEventLoop()) {
-                    // no thread of its own to relay on: read whole, as camel-http itself would
-                    message.setBody(in.readAllBytes());
-                    backendLength = null;
-                } else {
-                    streamer = BlockingResponseRelay.open(in);
-                    message.setBody(streamer == null ? new byte[0] : null);
+                long length = backendLength != null ? Long.parseLong(backendLength) : -1;
+                relay = ResponseBodies.settle(message, channel, length);
+                if (relay == null) {
+                    backendLength = null; // the message holds the whole body now: its own length counts
                 }
             } catch (IOException e) {
                 // nothing has been written yet: answered like any other backend failure
@@ -185,19 +163,12 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         HttpResponse response = super.toNettyResponse(message, configuration);
         fixFraming(client, response, backendLength);
         long requestBytes = client != null ? client.bytes() : 0;
-        if (streamer != null || onLoop != null) {
-            HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
-            ReferenceCountUtil.release(response);
-            head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-            if (backendLength != null) {
-                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
-            }
+        if (relay != null) {
+            HttpResponse head = ResponseBodies.headOf(response, backendLength);
             // no chunked framing for HTTP/1.0 (RFC 9112 6.1): the body then ends where the connection does
             boolean chunkable = client == null || !client.http10();
             // this thread waits for the whole body either way: the exchange (drain, reload, timers) ends with it
-            long relayed = streamer != null ? streamer.relay(channel, head, chunkable, sendTimeout)
-                    : onLoop.relay(channel, head, BlockingResponseRelay.frame(head, chunkable), sendTimeout.toMillis())
-                            .join();
+            long relayed = relay.relay(channel, head, chunkable, sendTimeout);
             observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
             // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
             return null;
