@@ -1,5 +1,6 @@
 package org.camelgateway.backend;
 
+import org.camelgateway.exchange.ClientRequest;
 import org.camelgateway.headers.RequestHeaders;
 
 import java.io.IOException;
@@ -120,7 +121,7 @@ final class BackendRequest {
         byte[] bytes = null;
         StreamCache stream = null;
         long streamLength = 0;
-        if (method.isEntityEnclosing()) {
+        if (sendsBody(method.name(), exchange)) {
             Object body = in.getBody();
             String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
             if (contentType != null) {
@@ -136,6 +137,20 @@ final class BackendRequest {
         }
         return new BackendRequest(uri.host(), port, address, idempotent(method), filter, head,
                 bytes, stream, streamLength);
+    }
+
+    /**
+     * Whether the backend gets a body: always for POST, PUT and PATCH (an empty one with {@code Content-Length: 0}, as
+     * camel-http sends them), and for any other method whose client sent one, as nginx forwards a DELETE's or a GET's
+     * body. TRACE never carries one (RFC 9110 9.3.8). A request whose client sent no body goes out without one, not
+     * with {@code Content-Length: 0} or chunked framing. The one rule for both backend clients.
+     */
+    static boolean sendsBody(String method, Exchange exchange) {
+        if ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method)) {
+            return true;
+        }
+        ClientRequest client = ClientRequest.of(exchange);
+        return client != null && client.bytes() > 0 && !"TRACE".equals(method);
     }
 
     private static byte[] bodyBytes(Exchange exchange, Object body) throws IOException {
