@@ -70,7 +70,7 @@ final class BackendCallProcessor extends AsyncProcessorSupport {
         }
         try {
             keepTilde(exchange);
-            prepareBody(exchange.getIn());
+            prepareBody(exchange);
             executor.execute(() -> target.process(exchange, doneSync -> answered.done(false)));
             return false;
         } catch (RuntimeException e) {
@@ -96,23 +96,20 @@ final class BackendCallProcessor extends AsyncProcessorSupport {
         }
     }
 
-    private static void prepareBody(Message in) {
+    private static void prepareBody(Exchange exchange) {
+        Message in = exchange.getIn();
         Object body = in.getBody();
         if (body instanceof StreamCache cache && body instanceof java.io.InputStream) {
             cache.reset();
             long length = cache.length();
-            String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
-            if (length == 0 && !sendsBody(method)) {
+            if (length == 0 && !BackendRequest.sendsBody(in.getHeader(Exchange.HTTP_METHOD, String.class), exchange)) {
                 // no body at all: a GET must not go out with "Content-Length: 0" or chunked framing
                 in.setBody(null);
             } else {
+                // camel-http sends it with POST, PUT and PATCH, and ExecChainHandler with any other method
                 in.setBody(new StreamCacheEntity(cache, length, in.getHeader(Exchange.CONTENT_TYPE, String.class)));
             }
         }
-    }
-
-    private static boolean sendsBody(String method) {
-        return "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method);
     }
 
     @Override

@@ -1,7 +1,8 @@
 package org.camelgateway.backend;
 
 import org.camelgateway.body.BackendBodyStream;
-import org.camelgateway.body.BlockingResponseRelay;
+import org.camelgateway.body.ResponseBodies;
+import org.camelgateway.headers.ResponseHeaders;
 import org.camelgateway.transport.DeadlineTimer;
 
 import java.io.IOException;
@@ -20,11 +21,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.http.common.HttpHelper;
-import org.apache.camel.spi.HeaderFilterStrategy;
-import org.apache.camel.util.IOHelper;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
@@ -39,7 +35,7 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     /** Bodies up to this size are held and passed on whole: the same limit as on the camel-http path. */
-    static final int HOLD_LIMIT = BlockingResponseRelay.WHOLE_LIMIT;
+    static final int HOLD_LIMIT = ResponseBodies.WHOLE_LIMIT;
 
     private enum Body { NONE, HOLDING, STREAMING }
 
@@ -123,23 +119,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         head = response;
-        Exchange exchange = call.exchange;
-        HeaderFilterStrategy filter = call.request.filter;
-        headers = exchange.getContext().getCamelContextExtension().getHeadersMapFactory().newMap();
-        boolean typeSeen = false;
-        for (Map.Entry<String, String> header : response.headers()) {
-            String name = header.getKey();
-            String value = header.getValue();
-            if (!typeSeen && "content-type".equalsIgnoreCase(name)) {
-                name = Exchange.CONTENT_TYPE;
-                exchange.setProperty(ExchangePropertyKey.CHARSET_NAME, IOHelper.getCharsetNameFromContentType(value));
-                typeSeen = true;
-            }
-            Object extracted = HttpHelper.extractHttpParameterValue(value);
-            if (!filter.applyFilterToExternalHeaders(name, extracted, exchange)) {
-                HttpHelper.appendHeader(headers, name, extracted);
-            }
-        }
+        headers = ResponseHeaders.fromBackend(response.headers(), call.request.filter, call.exchange);
         keepAlive = HttpUtil.isKeepAlive(response)
                 && !"close".equalsIgnoreCase(call.request.connectionHeader());
         long length = HttpUtil.getContentLength(response, -1L);

@@ -1,10 +1,12 @@
 package org.camelgateway.backend;
 
+import org.camelgateway.exchange.ClientRequest;
+import org.camelgateway.headers.RequestHeaders;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -34,7 +36,6 @@ import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.component.http.helper.HttpMethodHelper;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.ExchangeHelper;
-import org.apache.camel.support.ObjectHelper;
 
 /**
  * The request a backend receives, built from the exchange as camel-http builds it: Camel's own helper gives the method,
@@ -107,28 +108,7 @@ final class BackendRequest {
         HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory()
                 .withValidation(false).newHeaders();
         HeaderFilterStrategy filter = endpoint.getHeaderFilterStrategy();
-        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
-            Object value = header.getValue();
-            if (value == null) {
-                continue;
-            }
-            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                addUnlessFiltered(headers, filter, header.getKey(), value.toString(), exchange);
-                continue;
-            }
-            // Camel's own non-text headers (the listener's socket addresses on every request) are dropped by name:
-            // turning them into text first, as camel-http does, was a tenth of the bytes allocated per request
-            if (filter.applyFilterToCamelHeaders(header.getKey(), value, exchange)) {
-                continue;
-            }
-            // a list is one header line per value, as camel-http sends it
-            for (Iterator<?> it = ObjectHelper.createIterator(value, null, true); it.hasNext();) {
-                String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, it.next());
-                if (text != null) {
-                    addUnlessFiltered(headers, filter, header.getKey(), text, exchange);
-                }
-            }
-        }
+        RequestHeaders.copyToBackend(in.getHeaders(), filter, headers, exchange);
         String address = uri.host() + ":" + port;
         String clientHost = endpoint.isPreserveHostHeader() ? in.getHeader("Host", String.class) : null;
         headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost : port == 80 ? uri.host() : address);
@@ -141,7 +121,7 @@ final class BackendRequest {
         byte[] bytes = null;
         StreamCache stream = null;
         long streamLength = 0;
-        if (method.isEntityEnclosing()) {
+        if (sendsBody(method.name(), exchange)) {
             Object body = in.getBody();
             String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
             if (contentType != null) {
@@ -160,34 +140,17 @@ final class BackendRequest {
     }
 
     /**
-     * A header value as one line: CR, LF, FF and VT become spaces, as HttpClient (and so camel-http) writes them. A
-     * route may copy client input into a header ({@code ${header.CamelHttpQuery}} is percent-decoded); a raw line
-     * break there would let the client add headers or a second request of its own on the backend connection.
+     * Whether the backend gets a body: always for POST, PUT and PATCH (an empty one with {@code Content-Length: 0}, as
+     * camel-http sends them), and for any other method whose client sent one, as nginx forwards a DELETE's or a GET's
+     * body. TRACE never carries one (RFC 9110 9.3.8). A request whose client sent no body goes out without one, not
+     * with {@code Content-Length: 0} or chunked framing. The one rule for both backend clients.
      */
-    static String oneLine(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (breaksLine(value.charAt(i))) {
-                char[] chars = value.toCharArray();
-                for (int j = i; j < chars.length; j++) {
-                    if (breaksLine(chars[j])) {
-                        chars[j] = ' ';
-                    }
-                }
-                return new String(chars);
-            }
+    static boolean sendsBody(String method, Exchange exchange) {
+        if ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method)) {
+            return true;
         }
-        return value;
-    }
-
-    private static boolean breaksLine(char c) {
-        return c == '\r' || c == '\n' || c == '\f' || c == '\u000b';
-    }
-
-    private static void addUnlessFiltered(HttpHeaders headers, HeaderFilterStrategy filter, String name, String value,
-            Exchange exchange) {
-        if (!filter.applyFilterToCamelHeaders(name, value, exchange)) {
-            headers.add(name, oneLine(value));
-        }
+        ClientRequest client = ClientRequest.of(exchange);
+        return client != null && client.bytes() > 0 && !"TRACE".equals(method);
     }
 
     private static byte[] bodyBytes(Exchange exchange, Object body) throws IOException {

@@ -33,8 +33,10 @@ import org.apache.hc.core5.util.TimeValue;
  * meets a connection the backend closed is resent once ({@link StaleConnectionRetryStrategy});</li>
  * <li>a {@code ~} in the client's path or query reaches the backend as it is ({@link BackendTargetActivityListener}), unless
  * the component or the endpoint logs HTTP activity with a listener of its own;</li>
- * <li>the JDK's default TLS context is built on the first https call, not at start ({@link DeferredTlsSocketFactory}).
+ * <li>the JDK's default TLS context is built on the first https call, not at start ({@link DeferredTlsSocketFactory});
  * </li>
+ * <li>a body the client sent goes out with any method, and header values as one line, as from {@link BackendClient}
+ * ({@link RequestRulesExecChainHandler}).</li>
  * </ul>
  */
 public class GatewayHttpComponent extends HttpComponent {
@@ -76,6 +78,7 @@ public class GatewayHttpComponent extends HttpComponent {
     protected HttpClientBuilder createHttpClientBuilder(
             String uri, Map<String, Object> parameters, Map<String, Object> httpClientOptions) {
         HttpClientBuilder builder = super.createHttpClientBuilder(uri, parameters, httpClientOptions);
+        builder.addExecInterceptorFirst(RequestRulesExecChainHandler.NAME, RequestRulesExecChainHandler.INSTANCE);
         if (!isAutomaticRetriesDisabled()) {
             builder.setRetryStrategy(StaleConnectionRetryStrategy.INSTANCE);
         }

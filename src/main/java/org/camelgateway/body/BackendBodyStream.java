@@ -6,19 +6,9 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A backend's response body that is still arriving, as the blocking stream route steps and
@@ -29,14 +19,11 @@ import org.slf4j.LoggerFactory;
  * then slows the backend down) until the reader has taken the queue below {@link #LOW_WATER}, as nginx does with
  * {@code proxy_buffering off}.
  *
- * <p>When the response goes to a client connection on the same event loop, {@link #relay} hands the body over to
- * that loop instead: each piece is written to the client as it arrives, and the backend pauses while the client's
- * connection is not writable. No thread then takes the pieces in between (measured: 425 context switches per
- * 10 MiB body with the reader thread; src/bench/RESULTS.md).
+ * <p>When the response goes to a client connection on the same event loop, {@link LoopResponseRelay} takes the body
+ * over on that loop instead: each piece is written to the client as it arrives, and no thread takes the pieces in
+ * between (a reader thread cost 425 context switches per 10 MiB body; src/bench/RESULTS.md).
  */
 public final class BackendBodyStream extends InputStream {
-
-    private static final Logger LOG = LoggerFactory.getLogger(BackendBodyStream.class);
 
     static final int HIGH_WATER = 256 * 1024;
     static final int LOW_WATER = 64 * 1024;
@@ -48,7 +35,7 @@ public final class BackendBodyStream extends InputStream {
     private boolean ended;
     private boolean closed;
     private IOException failure;
-    private LoopRelay relay;
+    private LoopResponseRelay relay;
 
     /** @param timeoutMillis how long a read waits for the backend's next piece (0: no limit) */
     public BackendBodyStream(Channel backend, long timeoutMillis) {
@@ -61,7 +48,7 @@ public final class BackendBodyStream extends InputStream {
     /** Takes ownership of {@code piece}. */
     public void offer(ByteBuf piece) {
         boolean pause;
-        LoopRelay to;
+        LoopResponseRelay to;
         synchronized (this) {
             if (closed || !piece.isReadable()) {
                 piece.release();
@@ -83,7 +70,7 @@ public final class BackendBodyStream extends InputStream {
     }
 
     public void end() {
-        LoopRelay to;
+        LoopResponseRelay to;
         synchronized (this) {
             ended = true;
             to = relay;
@@ -95,7 +82,7 @@ public final class BackendBodyStream extends InputStream {
     }
 
     public void fail(IOException cause) {
-        LoopRelay to;
+        LoopResponseRelay to;
         synchronized (this) {
             if (ended) {
                 return;
@@ -177,10 +164,10 @@ public final class BackendBodyStream extends InputStream {
         }
     }
 
-    // --- relaying on the event loop
+    // --- the event-loop relay's side (LoopResponseRelay)
 
-    /** Whether {@code client} is served by the event loop this body arrives on, so {@link #relay} can be used. */
-    public boolean sharesLoopWith(Channel client) {
+    /** Whether {@code client} is served by the event loop this body arrives on, as {@link LoopResponseRelay} needs. */
+    boolean sharesLoopWith(Channel client) {
         return client != null && client.eventLoop() == backend.eventLoop();
     }
 
@@ -190,7 +177,7 @@ public final class BackendBodyStream extends InputStream {
      *
      * @return false if the body turned out to be empty
      */
-    public synchronized boolean awaitFirst() throws IOException {
+    synchronized boolean awaitFirst() throws IOException {
         awaitPiece();
         if (pieces.isEmpty() && failure != null) {
             throw failure;
@@ -199,161 +186,36 @@ public final class BackendBodyStream extends InputStream {
     }
 
     /**
-     * Writes {@code head} and then the body to {@code client} on the event loop both connections share, each piece
-     * as it arrives, framed as {@link BlockingResponseRelay#relay} frames it. The backend pauses while the client's
-     * connection is not writable; a client that accepts nothing for {@code sendTimeoutMillis}, a backend that sends
-     * nothing for the read timeout, a backend failure or a client that goes away close the client connection, as
-     * the status line has gone out.
+     * Hands the body over to {@code to}, which from now on gets every piece, the end and the failure as they come.
      *
-     * @return completed with the body bytes written once the relay is over
+     * @return the pieces that arrived before, or null if the stream is closed
      */
-    public CompletableFuture<Long> relay(Channel client, HttpResponse head, boolean close, long sendTimeoutMillis) {
-        LoopRelay to = new LoopRelay(client, close, sendTimeoutMillis);
-        client.eventLoop().execute(() -> to.start(head));
-        return to.done;
+    synchronized List<ByteBuf> handOver(LoopResponseRelay to) {
+        if (closed) {
+            return null;
+        }
+        List<ByteBuf> waiting = new ArrayList<>(pieces);
+        pieces.clear();
+        queued = 0;
+        relay = to;
+        return waiting;
     }
 
-    /** The loop's side of {@link #relay}; every method runs on the event loop. */
-    private final class LoopRelay {
+    /** Whether the relay may still ask the backend for more: the body has neither ended nor been closed. */
+    synchronized boolean isOpen() {
+        return !ended && !closed;
+    }
 
-        private final Channel client;
-        private final boolean close;
-        private final long sendTimeoutMillis;
-        final CompletableFuture<Long> done = new CompletableFuture<>();
-        private long relayed;
-        private boolean paused;
-        private long lastPiece = System.nanoTime();
-        private ScheduledFuture<?> idleCheck;
-        private final ChannelFutureListener clientClosed = f -> stop(new IOException("client closed the connection"));
+    synchronized IOException failure() {
+        return failure;
+    }
 
-        LoopRelay(Channel client, boolean close, long sendTimeoutMillis) {
-            this.client = client;
-            this.close = close;
-            this.sendTimeoutMillis = sendTimeoutMillis;
-        }
+    Channel backend() {
+        return backend;
+    }
 
-        void start(HttpResponse head) {
-            client.write(head);
-            List<ByteBuf> waiting;
-            boolean over;
-            IOException failed;
-            synchronized (BackendBodyStream.this) {
-                if (closed) {
-                    stop(new IOException("stream closed"));
-                    return;
-                }
-                waiting = new ArrayList<>(pieces);
-                pieces.clear();
-                queued = 0;
-                over = ended;
-                failed = failure;
-                relay = this;
-            }
-            client.closeFuture().addListener(clientClosed);
-            for (ByteBuf piece : waiting) {
-                send(piece);
-            }
-            if (failed != null) {
-                stop(failed);
-            } else if (over) {
-                finish();
-            } else {
-                if (!paused) {
-                    resume(); // offer() may have paused the backend while the pieces waited for this loop
-                }
-                if (timeoutMillis > 0) {
-                    idleCheck = client.eventLoop().schedule(this::checkIdle, timeoutMillis, TimeUnit.MILLISECONDS);
-                }
-            }
-        }
-
-        void send(ByteBuf piece) {
-            if (done.isDone()) {
-                piece.release();
-                return;
-            }
-            lastPiece = System.nanoTime();
-            relayed += piece.readableBytes();
-            ChannelFuture written = client.writeAndFlush(new DefaultHttpContent(piece));
-            if (!client.isWritable() && !paused) {
-                // the client is behind: stop reading from the backend until this piece is out (TCP then slows
-                // the backend down), for at most the send timeout
-                paused = true;
-                backend.config().setAutoRead(false);
-                ScheduledFuture<?> sendCheck = client.eventLoop().schedule(
-                        () -> stop(new IOException("client did not read within " + sendTimeoutMillis + " ms")),
-                        sendTimeoutMillis, TimeUnit.MILLISECONDS);
-                written.addListener(f -> {
-                    // cancelled, not left to expire: a fast client pauses the relay many times per body
-                    sendCheck.cancel(false);
-                    if (f.isSuccess()) {
-                        paused = false;
-                        resume();
-                    }
-                });
-            }
-            // a failed write closes the client connection, and its close stops the relay
-            written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        }
-
-        private void resume() {
-            boolean over;
-            synchronized (BackendBodyStream.this) {
-                over = ended || closed;
-            }
-            if (!over && !done.isDone()) {
-                backend.config().setAutoRead(true);
-                backend.read();
-            }
-        }
-
-        private void checkIdle() {
-            if (done.isDone()) {
-                return;
-            }
-            long idleNanos = System.nanoTime() - lastPiece;
-            long limit = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            if (!paused && idleNanos >= limit) {
-                stop(new SocketTimeoutException("backend sent nothing for " + timeoutMillis + " ms"));
-            } else {
-                idleCheck = client.eventLoop().schedule(this::checkIdle,
-                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(paused ? limit : limit - idleNanos)),
-                        TimeUnit.MILLISECONDS);
-            }
-        }
-
-        void finish() {
-            if (done.isDone()) {
-                return;
-            }
-            detachFromClient();
-            ChannelFuture end = client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            if (close) {
-                end.addListener(ChannelFutureListener.CLOSE);
-            }
-            BackendBodyStream.this.close();
-            done.complete(relayed);
-        }
-
-        void stop(IOException cause) {
-            if (done.isDone()) {
-                return;
-            }
-            detachFromClient();
-            LOG.debug("Response relay stopped after {} bytes: {}", relayed, cause.toString());
-            client.flush();
-            client.close();
-            BackendBodyStream.this.close(); // gives the backend connection up unless its body had ended
-            done.complete(relayed);
-        }
-
-        /** Whatever ended the relay: no more checks, and the connection, kept alive, forgets this body. */
-        private void detachFromClient() {
-            if (idleCheck != null) {
-                idleCheck.cancel(false);
-            }
-            client.closeFuture().removeListener(clientClosed);
-        }
+    long timeoutMillis() {
+        return timeoutMillis;
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import org.apache.camel.StreamCache;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,24 +29,17 @@ import org.slf4j.LoggerFactory;
  * as soon as the response is handed to Netty. Camel's own {@code OutboundStreamHttpResponse} is not used for that
  * reason: it reads the stream on the event loop after that point, and always drops {@code Content-Length}.
  *
- * <p>A body from {@link BackendClient} that arrives on the client connection's own event loop is relayed by that
- * loop instead ({@link BackendBodyStream#relay}), with the same framing ({@link #frame}); this class relays the
- * rest: camel-http's bodies, and bodies a route step replaced with a stream of its own.
+ * <p>A body from {@code BackendClient} that arrives on the client connection's own event loop is relayed by that
+ * loop instead ({@link LoopResponseRelay}), with the same framing ({@link #frame}); this class relays the rest:
+ * camel-http's bodies, and bodies a route step replaced with a stream of its own ({@link ResponseBodies} chooses).
  */
-public final class BlockingResponseRelay {
+public final class BlockingResponseRelay implements ResponseRelay {
 
-    /** Bodies with a known length up to this are read whole and written in one piece. */
-    public static final int WHOLE_LIMIT = 64 * 1024;
     private static final int CHUNK = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(BlockingResponseRelay.class);
 
-    /** A body still to be read from its source (a Camel stream cache is already in memory). */
-    public static boolean isLive(Object body) {
-        return body instanceof InputStream && !(body instanceof StreamCache);
-    }
-
     /** Reads a body of known, small length into one buffer; the caller owns the buffer. */
-    public static ByteBuf readWhole(InputStream in, int length, ByteBufAllocator alloc) throws IOException {
+    static ByteBuf readWhole(InputStream in, int length, ByteBufAllocator alloc) throws IOException {
         ByteBuf buf = alloc.buffer(Math.max(length, 0));
         try {
             while (buf.writableBytes() > 0 && buf.writeBytes(in, buf.writableBytes()) >= 0) {
@@ -67,7 +59,7 @@ public final class BlockingResponseRelay {
      *
      * @return the relay, or null if the body turned out to be empty
      */
-    public static BlockingResponseRelay open(InputStream body) throws IOException {
+    static BlockingResponseRelay open(InputStream body) throws IOException {
         // read into one array and copy each read into a buffer of its size: a trickling backend (server-sent
         // events) must not pin a 64 KiB buffer per few bytes while the client is slow
         byte[] buffer = new byte[CHUNK];
@@ -92,15 +84,7 @@ public final class BlockingResponseRelay {
         this.firstLength = firstLength;
     }
 
-    /**
-     * Writes {@code head} and then the body as it arrives, framed by the head's {@code Content-Length}, else
-     * chunked, or for a client that cannot take chunks ({@code chunkable} false, HTTP/1.0) by closing the
-     * connection at the end. Never throws: a backend that fails mid-body or a client that does not read within
-     * {@code sendTimeout} closes the client connection, since the status line has already gone out (nginx does the
-     * same; the client sees a short body or a missing last chunk).
-     *
-     * @return body bytes written to the client
-     */
+    @Override
     public long relay(Channel channel, HttpResponse head, boolean chunkable, Duration sendTimeout) {
         boolean close = frame(head, chunkable);
         long relayed = 0;
@@ -143,7 +127,7 @@ public final class BlockingResponseRelay {
      *
      * @return whether the connection closes after the body
      */
-    public static boolean frame(HttpResponse head, boolean chunkable) {
+    static boolean frame(HttpResponse head, boolean chunkable) {
         if (!head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             if (chunkable) {
                 head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

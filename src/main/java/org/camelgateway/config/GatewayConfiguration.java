@@ -97,7 +97,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         component.setConfiguration(defaults);
         // 4.18 writes stack traces to clients by default; errors are answered by the binding instead
         component.setMuteException(true);
-        component.setNettyHttpBinding(new GatewayNettyHttpBinding(exposeRoute, observer(accessLog),
+        component.setNettyHttpBinding(new GatewayNettyHttpBinding(headers, exposeRoute, observer(accessLog),
                 Duration.ofMillis(sendTimeout)));
         component.setHeaderFilterStrategy(headers);
         return component;

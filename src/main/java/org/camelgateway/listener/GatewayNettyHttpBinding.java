@@ -1,41 +1,33 @@
 package org.camelgateway.listener;
 
-import org.camelgateway.body.BackendBodyStream;
-import org.camelgateway.body.BlockingResponseRelay;
+import org.camelgateway.body.ResponseBodies;
+import org.camelgateway.body.ResponseRelay;
 import org.camelgateway.body.SpooledBody;
 import org.camelgateway.errors.ErrorResponses;
 import org.camelgateway.exchange.ClientRequest;
 import org.camelgateway.exchange.GatewayExchange;
-import org.camelgateway.exchange.RequestIds;
-import org.camelgateway.headers.GatewayHeaderFilterStrategy;
+import org.camelgateway.headers.RequestHeaders;
+import org.camelgateway.headers.ResponseHeaders;
 import org.camelgateway.management.RequestObserver;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.util.ReferenceCountUtil;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.netty.http.DefaultNettyHttpBinding;
 import org.apache.camel.component.netty.http.InboundStreamHttpRequest;
 import org.apache.camel.component.netty.http.NettyHttpConfiguration;
 import org.apache.camel.component.netty.http.NettyHttpConstants;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
@@ -48,6 +40,9 @@ import org.apache.camel.support.SynchronizationAdapter;
  * Outbound it turns failures into short problem responses, answers 404 when no route produced a response, keeps
  * request headers from being echoed back, strips hop-by-hop headers (and those a backend's {@code Connection}
  * names) and keeps the client's connection open whatever the backend said about its own.
+ *
+ * <p>The header rules are {@link RequestHeaders} and {@link ResponseHeaders}; how a body still arriving from a
+ * backend goes out is {@link ResponseBodies}'s choice. This class maps messages and frames the response.
  */
 public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
 
@@ -56,12 +51,14 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
     private final Duration sendTimeout;
 
     /**
+     * @param headers     the gateway's one header filter strategy, also the component's and the backends'
      * @param exposeRoute add {@code X-Gateway-Route} with the id of the route that answered (for tests, debugging)
      * @param observer    sees every request and its final status (metrics, access log)
      * @param sendTimeout how long a client may take to accept more of a relayed body before it is cut off
      */
-    public GatewayNettyHttpBinding(boolean exposeRoute, RequestObserver observer, Duration sendTimeout) {
-        super(new GatewayHeaderFilterStrategy());
+    public GatewayNettyHttpBinding(HeaderFilterStrategy headers, boolean exposeRoute, RequestObserver observer,
+            Duration sendTimeout) {
+        super(headers);
         this.exposeRoute = exposeRoute;
         this.observer = observer;
         this.sendTimeout = sendTimeout;
@@ -124,58 +121,7 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         }
         headers.put(Exchange.HTTP_SCHEME, scheme);
 
-        copyEndToEndHeaders(request.headers(), headers);
-    }
-
-    /**
-     * Copies every end-to-end header once, repeated lines joined as RFC 9110 5.3 allows ({@code Cookie} with
-     * {@code "; "} as RFC 6265 5.4 requires). One pass over Netty's entries, where a set of names, a lower-cased
-     * copy of each and a list of values per name were built for every request.
-     */
-    private static void copyEndToEndHeaders(HttpHeaders from, Map<String, Object> to) {
-        Set<String> named = from.contains(HttpHeaderNames.CONNECTION)
-                ? connectionNamed(from.getAll(HttpHeaderNames.CONNECTION)) : Set.of();
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence(); it.hasNext();) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            String name = header.getKey().toString();
-            if (isHopByHop(name, named) || GatewayHeaderFilterStrategy.isCamelInternal(name)) {
-                continue;
-            }
-            String value = header.getValue().toString();
-            String key = "content-type".equalsIgnoreCase(name) ? Exchange.CONTENT_TYPE : name;
-            // the map ignores case, as HTTP does: a repeat in another spelling joins the first one's value
-            Object earlier = to.get(key);
-            to.put(key, earlier == null ? value : earlier + ("cookie".equalsIgnoreCase(name) ? "; " : ", ") + value);
-        }
-    }
-
-    /** Hop-by-hop: one of the fixed names, or one the message's {@code Connection} header lists. */
-    private static boolean isHopByHop(String name, Set<String> connectionNamed) {
-        return GatewayHeaderFilterStrategy.isHopByHop(name)
-                || !connectionNamed.isEmpty() && connectionNamed.contains(name.toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * The names a message's {@code Connection} lines list, lower-cased, beyond the fixed hop-by-hop ones: none for
-     * the usual {@code keep-alive} or {@code close}.
-     */
-    static Set<String> connectionNamed(List<String> connectionValues) {
-        if (connectionValues == null || connectionValues.isEmpty()) {
-            return Set.of();
-        }
-        Set<String> names = Set.of();
-        for (String value : connectionValues) {
-            for (String token : value.split(",")) {
-                String t = token.trim().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !GatewayHeaderFilterStrategy.isHopByHop(t)) {
-                    if (names.isEmpty()) {
-                        names = new HashSet<>();
-                    }
-                    names.add(t);
-                }
-            }
-        }
-        return names;
+        RequestHeaders.copyEndToEnd(request.headers(), headers);
     }
 
     private static String stripContextPath(NettyHttpConfiguration configuration, String rawPath) {
@@ -197,34 +143,15 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         } else if (noRouteAnswered(client, message)) {
             message = ErrorResponses.notFound(exchange);
         }
-        String backendLength = cleanResponseHeaders(exchange, client, message);
+        String backendLength = ResponseHeaders.cleanForClient(exchange, client, message, exposeRoute);
         Channel channel = exchange.getProperty(GatewayExchange.CHANNEL, Channel.class);
-        BlockingResponseRelay streamer = null;
-        BackendBodyStream onLoop = null;
-        if (BlockingResponseRelay.isLive(message.getBody())) {
-            long length = backendLength != null ? Long.parseLong(backendLength) : -1;
+        ResponseRelay relay = null;
+        if (ResponseBodies.isLive(message.getBody())) {
             try {
-                InputStream in = message.getBody(InputStream.class);
-                if (length >= 0 && length <= BlockingResponseRelay.WHOLE_LIMIT) {
-                    message.setBody(BlockingResponseRelay.readWhole(in, (int) length, ByteBufAllocator.DEFAULT));
-                    backendLength = null;
-                } else if (in instanceof BackendBodyStream live && live.sharesLoopWith(channel)
-                        && !channel.eventLoop().inEventLoop()) {
-                    // BackendClient's body, arriving on the client connection's own event loop: that loop relays it
-                    if (live.awaitFirst()) {
-                        onLoop = live;
-                        message.setBody(null);
-                    } else {
-                        live.close();
-                        message.setBody(new byte[0]);
-                    }
-                } else if (channel == null || channel.eventLoop().inEventLoop()) {
-                    // no thread of its own to relay on: read whole, as camel-http itself would
-                    message.setBody(in.readAllBytes());
-                    backendLength = null;
-                } else {
-                    streamer = BlockingResponseRelay.open(in);
-                    message.setBody(streamer == null ? new byte[0] : null);
+                long length = backendLength != null ? Long.parseLong(backendLength) : -1;
+                relay = ResponseBodies.settle(message, channel, length);
+                if (relay == null) {
+                    backendLength = null; // the message holds the whole body now: its own length counts
                 }
             } catch (IOException e) {
                 // nothing has been written yet: answered like any other backend failure
@@ -236,19 +163,12 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         HttpResponse response = super.toNettyResponse(message, configuration);
         fixFraming(client, response, backendLength);
         long requestBytes = client != null ? client.bytes() : 0;
-        if (streamer != null || onLoop != null) {
-            HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers());
-            ReferenceCountUtil.release(response);
-            head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-            if (backendLength != null) {
-                head.headers().set(HttpHeaderNames.CONTENT_LENGTH, backendLength);
-            }
+        if (relay != null) {
+            HttpResponse head = ResponseBodies.headOf(response, backendLength);
             // no chunked framing for HTTP/1.0 (RFC 9112 6.1): the body then ends where the connection does
             boolean chunkable = client == null || !client.http10();
             // this thread waits for the whole body either way: the exchange (drain, reload, timers) ends with it
-            long relayed = streamer != null ? streamer.relay(channel, head, chunkable, sendTimeout)
-                    : onLoop.relay(channel, head, BlockingResponseRelay.frame(head, chunkable), sendTimeout.toMillis())
-                            .join();
+            long relayed = relay.relay(channel, head, chunkable, sendTimeout);
             observer.requestAnswered(exchange, head.status().code(), requestBytes, relayed);
             // Camel writes nothing for a null response (disconnectOnNoReply is off for the listener)
             return null;
@@ -262,42 +182,6 @@ public class GatewayNettyHttpBinding extends DefaultNettyHttpBinding {
         Object requestBody = client != null ? client.body() : null;
         return requestBody != null && message.getBody() == requestBody
                 && message.getHeader(Exchange.HTTP_RESPONSE_CODE) == null;
-    }
-
-    /**
-     * Removes request headers still on the message (a route that answered without a backend would otherwise
-     * echo them), hop-by-hop headers and those named in {@code Connection}. Returns the backend's
-     * {@code Content-Length}, which only matters where the response has no body to measure (HEAD, 304).
-     */
-    private String cleanResponseHeaders(Exchange exchange, ClientRequest client, Message message) {
-        Map<String, Object> headers = message.getHeaders();
-        Set<String> named = connectionNamed(connectionValues(headers.get("Connection")));
-        Object length = headers.get(Exchange.CONTENT_LENGTH);
-
-        for (Iterator<Map.Entry<String, Object>> it = headers.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<String, Object> header = it.next();
-            String name = header.getKey();
-            // Camel's own headers (the response code among them) never reach the client and are not echoes
-            boolean echoed = client != null && !GatewayHeaderFilterStrategy.isCamelInternal(name)
-                    && client.sentHeaderValue(header.getValue());
-            if (echoed || isHopByHop(name, named) || "content-length".equalsIgnoreCase(name)) {
-                it.remove();
-            }
-        }
-        headers.put(GatewayExchange.REQUEST_ID_HEADER, RequestIds.of(exchange));
-        String route = exchange.getProperty(GatewayExchange.BACKEND_ROUTE, String.class);
-        if (exposeRoute && route != null) {
-            headers.put(GatewayExchange.ROUTE_HEADER, route);
-        }
-        return length != null ? length.toString().trim() : null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> connectionValues(Object value) {
-        if (value == null) {
-            return null;
-        }
-        return value instanceof List ? (List<String>) value : List.of(value.toString());
     }
 
     private static void fixFraming(ClientRequest client, HttpResponse response, String backendLength) {

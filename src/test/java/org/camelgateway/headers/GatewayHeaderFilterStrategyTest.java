@@ -36,17 +36,4 @@ class GatewayHeaderFilterStrategyTest {
         assertThat(filter.applyFilterToCamelHeaders(name, "v", null)).isEqualTo(camelLike);
         assertThat(filter.applyFilterToExternalHeaders(name, "v", null)).isEqualTo(camelLike);
     }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"Connection", "keep-alive", "PROXY-CONNECTION", "Te", "Trailer", "transfer-Encoding",
-        "Upgrade"})
-    void hopByHopNamesAreKnownInAnyCase(String name) {
-        assertThat(GatewayHeaderFilterStrategy.isHopByHop(name)).isTrue();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"Content-Length", "Host", "Trailers", "T", "Upgrade-Insecure-Requests", "Keep-Alive2", ""})
-    void endToEndNamesAreNotHopByHop(String name) {
-        assertThat(GatewayHeaderFilterStrategy.isHopByHop(name)).isFalse();
-    }
 }
