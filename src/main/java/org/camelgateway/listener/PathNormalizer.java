@@ -1,5 +1,7 @@
 package org.camelgateway.listener;
 
+import org.camelgateway.exchange.PercentEncoding;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -25,7 +27,7 @@ public final class PathNormalizer {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             throw new InvalidPathException("path must start with /");
         }
-        checkEncoding(rawPath, "path");
+        check(rawPath, "path", false);
         if (isNormal(rawPath)) {
             return rawPath;
         }
@@ -71,27 +73,14 @@ public final class PathNormalizer {
      * the way, which would change what the backend receives.
      */
     public static void checkEncoding(String raw, String what) {
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c >= 128 || !ALLOWED[c]) {
-                throw new InvalidPathException(what + " contains a character that must be percent-encoded");
-            }
-            if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
-                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
-                    throw new InvalidPathException(what + " has an invalid percent-encoding");
-                }
-                i += 2;
-            }
-        }
+        check(raw, what, true);
     }
 
-    private static final boolean[] ALLOWED = new boolean[128];
-
-    static {
-        String allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%";
-        for (int i = 0; i < allowed.length(); i++) {
-            ALLOWED[allowed.charAt(i)] = true;
+    private static void check(String raw, String what, boolean query) {
+        int bad = PercentEncoding.firstInvalid(raw, 0, query);
+        if (bad >= 0) {
+            throw new InvalidPathException(what + (raw.charAt(bad) == '%' ? " has an invalid percent-encoding"
+                    : " contains a character that must be percent-encoded"));
         }
     }
 
