@@ -9,7 +9,12 @@ import java.util.Deque;
  * Normalizes a raw request path before routing, so that what a route matches is what the backend receives:
  * dot segments are resolved (RFC 3986 5.2.4), including their percent-encoded forms ({@code %2e}, {@code %2E}),
  * and duplicate slashes are merged. Every other byte is kept as sent: {@code %2F} stays encoded and never becomes
- * a separator. A path that climbs above the root, a malformed escape or a control character is refused (400).
+ * a separator, as APIs carry encoded slashes in ids. A path that climbs above the root, a malformed escape or a
+ * control character is refused (400), and so is a dot segment next to an encoded slash or backslash
+ * ({@code ..%2F}, {@code %2e%2e%5C}, {@code .%2f}, {@code a%2F..}): the gateway would route it as one segment,
+ * while a backend that decodes {@code %2F} (or, on Windows, {@code %5C}) reads a traversal. nginx decodes before
+ * it resolves, so it too never passes one on; a lone {@code .} is refused with {@code ..} because either makes
+ * what the gateway routes differ from what such a backend serves.
  */
 public final class PathNormalizer {
 
@@ -28,6 +33,7 @@ public final class PathNormalizer {
             throw new InvalidPathException("path must start with /");
         }
         check(rawPath, "path", false);
+        refuseEncodedTraversal(rawPath);
         if (isNormal(rawPath)) {
             return rawPath;
         }
@@ -98,12 +104,70 @@ public final class PathNormalizer {
         return true;
     }
 
+    /** Called after {@link #check}, so every {@code %} starts a well-formed escape. */
+    private static void refuseEncodedTraversal(String rawPath) {
+        if (rawPath.indexOf('%') < 0) {
+            return;
+        }
+        int n = rawPath.length();
+        int start = 0; // of the current piece: the text between two separators, raw or encoded
+        boolean afterEncoded = false;
+        int i = 0;
+        while (true) {
+            int separator;
+            boolean encoded = false;
+            if (i == n) {
+                separator = 0;
+            } else if (rawPath.charAt(i) == '/') {
+                separator = 1;
+            } else if (rawPath.charAt(i) == '%') {
+                int b = PercentEncoding.escapedByte(rawPath, i);
+                if (b != '/' && b != '\\') {
+                    i += 3;
+                    continue;
+                }
+                separator = 3;
+                encoded = true;
+            } else {
+                i++;
+                continue;
+            }
+            if ((afterEncoded || encoded) && dots(rawPath, start, i) > 0) {
+                throw new InvalidPathException("path has a dot segment next to an encoded slash or backslash");
+            }
+            if (separator == 0) {
+                return;
+            }
+            afterEncoded = encoded;
+            i += separator;
+            start = i;
+        }
+    }
+
     private static boolean isDot(String s) {
-        return s.equals(".") || s.equalsIgnoreCase("%2e");
+        return dots(s, 0, s.length()) == 1;
     }
 
     private static boolean isDotDot(String s) {
-        return s.equals("..") || s.equalsIgnoreCase("%2e%2e") || s.equalsIgnoreCase(".%2e")
-                || s.equalsIgnoreCase("%2e.");
+        return dots(s, 0, s.length()) == 2;
+    }
+
+    /** 1 for a {@code .} segment, 2 for {@code ..}, in any mix of {@code .} and {@code %2e}; 0 for anything else. */
+    private static int dots(String s, int from, int to) {
+        int dots = 0;
+        int i = from;
+        while (i < to) {
+            if (s.charAt(i) == '.') {
+                i++;
+            } else if (i + 3 <= to && s.regionMatches(true, i, "%2e", 0, 3)) {
+                i += 3;
+            } else {
+                return 0;
+            }
+            if (++dots > 2) {
+                return 0;
+            }
+        }
+        return dots;
     }
 }

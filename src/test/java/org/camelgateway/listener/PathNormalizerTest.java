@@ -39,6 +39,43 @@ class PathNormalizerTest {
                 PathNormalizer.InvalidPathException.class);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "/public/..%2fadmin/secret",
+        "/public/%2e%2e%2fadmin/secret",
+        "/public/..%5cadmin/secret",
+        "/public/.%2e%5cadmin/secret",
+        "/public/%2e%2E%5C",
+        "/public/%2E.%2F",
+        "/public/..%2F",
+        "/public/.%2fadmin",
+        "/public/%2e%5Cadmin",
+        "/public/a%2f..",
+        "/public/a%2F..%2Fb",
+        "/%2f../x",
+        "/public/x/..%2f..%2fetc"})
+    void refusesADotSegmentNextToAnEncodedSlashOrBackslash(String raw) {
+        assertThatThrownBy(() -> PathNormalizer.normalize(raw)).isInstanceOf(
+                PathNormalizer.InvalidPathException.class).hasMessageContaining("encoded slash or backslash");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "/api/items/a%2Fb,        /api/items/a%2Fb",
+        "/api/items/a%2f%2fb,     /api/items/a%2f%2fb",
+        "/api/items/%2F,          /api/items/%2F",
+        "/a/..b%2fc,              /a/..b%2fc",
+        "/a/b..%2fc,              /a/b..%2fc",
+        "/a/...%2fb,              /a/...%2fb",
+        "/a/%2e%2e%2e%5cb,        /a/%2e%2e%2e%5cb",
+        "/a/b%5c,                 /a/b%5c",
+        "/a/%2e%2e/b%2fc,         /b%2fc",
+        "/a/%2e/%2F,              /a/%2F",
+        "/a/%2e%2d%2fb,           /a/%2e%2d%2fb"})
+    void keepsAnEncodedSlashThatIsNotNextToADotSegment(String raw, String normal) {
+        assertThat(PathNormalizer.normalize(raw)).isEqualTo(normal);
+    }
+
     /** The shortcut for paths that are already normal must give what resolving every segment gives. */
     @Test
     void agreesWithSegmentResolutionOnRandomPaths() {
