@@ -60,13 +60,13 @@ public final class PercentEncoding {
     }
 
     /** Whether a {@code %} and two hex digits start at {@code i}. */
-    public static boolean isEscape(CharSequence s, int i) {
+    public static boolean isEscape(String s, int i) {
         return i + 2 < s.length() && s.charAt(i) == '%' && hexValue(s.charAt(i + 1)) >= 0
                 && hexValue(s.charAt(i + 2)) >= 0;
     }
 
     /** The byte the escape at {@code i} stands for; call only where {@link #isEscape} holds. */
-    public static int escapedByte(CharSequence s, int i) {
+    public static int escapedByte(String s, int i) {
         return hexValue(s.charAt(i + 1)) << 4 | hexValue(s.charAt(i + 2));
     }
 
@@ -74,18 +74,17 @@ public final class PercentEncoding {
      * The index of the first character from {@code from} on that is neither allowed as it is (in a path, or with
      * {@code query} in a query) nor the {@code %} of a well-formed escape; -1 if there is none.
      */
-    public static int firstInvalid(CharSequence s, int from, boolean query) {
+    public static int firstInvalid(String s, int from, boolean query) {
         boolean[] allowed = query ? QUERY : PATH;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '%') {
-                if (!isEscape(s, i)) {
-                    return i;
-                }
-                i += 2;
-            } else if (c >= 128 || !allowed[c]) {
+            if (c < 128 && allowed[c]) {
+                continue;
+            }
+            if (c != '%' || !isEscape(s, i)) {
                 return i;
             }
+            i += 2;
         }
         return -1;
     }

@@ -106,42 +106,55 @@ public final class PathNormalizer {
 
     /** Called after {@link #check}, so every {@code %} starts a well-formed escape. */
     private static void refuseEncodedTraversal(String rawPath) {
-        if (rawPath.indexOf('%') < 0) {
-            return;
-        }
-        int n = rawPath.length();
-        int start = 0; // of the current piece: the text between two separators, raw or encoded
-        boolean afterEncoded = false;
-        int i = 0;
-        while (true) {
-            int separator;
-            boolean encoded = false;
-            if (i == n) {
-                separator = 0;
-            } else if (rawPath.charAt(i) == '/') {
-                separator = 1;
-            } else if (rawPath.charAt(i) == '%') {
-                int b = PercentEncoding.escapedByte(rawPath, i);
-                if (b != '/' && b != '\\') {
-                    i += 3;
-                    continue;
-                }
-                separator = 3;
-                encoded = true;
-            } else {
-                i++;
-                continue;
-            }
-            if ((afterEncoded || encoded) && dots(rawPath, start, i) > 0) {
+        for (int i = rawPath.indexOf('%'); i >= 0; i = rawPath.indexOf('%', i + 3)) {
+            if (isEncodedSeparator(rawPath, i) && (isDotsBefore(rawPath, i) || isDotsAfter(rawPath, i + 3))) {
                 throw new InvalidPathException("path has a dot segment next to an encoded slash or backslash");
             }
-            if (separator == 0) {
-                return;
-            }
-            afterEncoded = encoded;
-            i += separator;
-            start = i;
         }
+    }
+
+    private static boolean isEncodedSeparator(String s, int i) {
+        int b = PercentEncoding.escapedByte(s, i);
+        return b == '/' || b == '\\';
+    }
+
+    /**
+     * Whether a {@code .} or {@code ..} piece ends at {@code end} with a raw {@code /} before it; a piece after an
+     * encoded separator is that separator's {@link #isDotsAfter}.
+     */
+    private static boolean isDotsBefore(String s, int end) {
+        int i = end;
+        for (int dots = 0; dots < 2; dots++) {
+            if (i > 0 && s.charAt(i - 1) == '.') {
+                i--;
+            } else if (isEncodedDot(s, i - 3)) {
+                i -= 3;
+            } else {
+                break;
+            }
+        }
+        return i < end && s.charAt(i - 1) == '/';
+    }
+
+    /** Whether a {@code .} or {@code ..} piece starts at {@code start}, with a separator (raw or encoded) after it. */
+    private static boolean isDotsAfter(String s, int start) {
+        int i = start;
+        for (int dots = 0; dots < 2; dots++) {
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+            } else if (isEncodedDot(s, i)) {
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        return i > start && (i == s.length() || s.charAt(i) == '/' || s.charAt(i) == '%' && isEncodedSeparator(s, i));
+    }
+
+    /** {@code %2e} or {@code %2E} at {@code i}; a plain comparison, as this runs for every encoded slash. */
+    private static boolean isEncodedDot(String s, int i) {
+        return i >= 0 && i + 2 < s.length() && s.charAt(i) == '%' && s.charAt(i + 1) == '2'
+                && (s.charAt(i + 2) | 0x20) == 'e';
     }
 
     private static boolean isDot(String s) {
