@@ -254,7 +254,7 @@ public final class BackendClient extends ServiceSupport {
                 } else {
                     Throwable cause = f.cause();
                     if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-                        // HttpClient's type: a connect timeout means the request never left (see Outcome)
+                        // HttpClient's type: a connect timeout means the request never left (see BackendFailure)
                         cause = new ConnectTimeoutException(cause.getMessage());
                     }
                     call.fail(cause);

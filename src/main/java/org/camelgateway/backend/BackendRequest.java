@@ -2,6 +2,7 @@ package org.camelgateway.backend;
 
 import org.camelgateway.exchange.ClientRequest;
 import org.camelgateway.headers.RequestHeaders;
+import org.camelgateway.exchange.RetrySafety;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,7 @@ final class BackendRequest {
     final int port;
     /** {@code host:port}: the pool's key for the backend's connections. */
     final String address;
+    /** May be resent once after a stale pooled connection ({@link RetrySafety#mayResendOnFreshConnection}). */
     final boolean idempotent;
     /** The endpoint's header policy, also applied to the response's headers. */
     final HeaderFilterStrategy filter;
@@ -135,8 +137,8 @@ final class BackendRequest {
             }
             headers.set(HttpHeaderNames.CONTENT_LENGTH, stream != null ? streamLength : bytes.length);
         }
-        return new BackendRequest(uri.host(), port, address, idempotent(method), filter, head,
-                bytes, stream, streamLength);
+        return new BackendRequest(uri.host(), port, address, RetrySafety.mayResendOnFreshConnection(method.name()),
+                filter, head, bytes, stream, streamLength);
     }
 
     /**
@@ -174,14 +176,6 @@ final class BackendRequest {
             throw new IOException("cannot send a body of type " + body.getClass().getName() + " to a backend");
         }
         return b;
-    }
-
-    /** RFC 9110 9.2.2, as HttpClient's {@code Method.isIdempotent}, without its upper-casing lookup per call. */
-    private static boolean idempotent(HttpMethods method) {
-        return switch (method) {
-            case GET, HEAD, OPTIONS, TRACE, PUT, DELETE -> true;
-            default -> false;
-        };
     }
 
     String method() {

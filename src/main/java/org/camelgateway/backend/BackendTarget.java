@@ -1,5 +1,7 @@
 package org.camelgateway.backend;
 
+import org.camelgateway.exchange.PercentEncoding;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.BitSet;
@@ -26,16 +28,10 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
 
     /** camel-http's unsafe characters for HTTP URIs, less {@code ~}. */
     private static final BitSet UNSAFE = new BitSet(128);
-    /** Characters a path or query may hold as they are (RFC 3986), {@code %} when it starts a hex escape. */
-    private static final BitSet PLAIN = new BitSet(128);
 
     static {
         for (char c : " \"<>#%{}|\\^`".toCharArray()) {
             UNSAFE.set(c);
-        }
-        String plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/%";
-        for (char c : plain.toCharArray()) {
-            PLAIN.set(c);
         }
     }
 
@@ -135,18 +131,8 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
         return isPlain(s, 0, query);
     }
 
-    /** Only characters a URI parser keeps as they are, and no {@code ?} in a path. */
+    /** Only characters a URI parser keeps as they are (RFC 3986, well-formed escapes), and no {@code ?} in a path. */
     private static boolean isPlain(String s, int from, boolean query) {
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 128 || !(PLAIN.get(c) || query && c == '?')) {
-                return false;
-            }
-            if (c == '%' && (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0
-                    || Character.digit(s.charAt(i + 2), 16) < 0)) {
-                return false;
-            }
-        }
-        return true;
+        return PercentEncoding.firstInvalid(s, from, query) < 0;
     }
 }

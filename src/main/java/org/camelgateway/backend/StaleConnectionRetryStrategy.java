@@ -1,11 +1,12 @@
 package org.camelgateway.backend;
 
+import org.camelgateway.exchange.RetrySafety;
+
 import java.io.IOException;
 
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.Method;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
@@ -23,7 +24,7 @@ final class StaleConnectionRetryStrategy implements HttpRequestRetryStrategy {
     @Override
     public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
         return execCount <= 1 && exception instanceof NoHttpResponseException
-                && Method.isIdempotent(request.getMethod());
+                && RetrySafety.mayResendOnFreshConnection(request.getMethod());
     }
 
     @Override

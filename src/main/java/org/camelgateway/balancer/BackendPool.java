@@ -2,6 +2,7 @@ package org.camelgateway.balancer;
 
 import org.camelgateway.errors.NoBackendAvailableException;
 import org.camelgateway.exchange.GatewayExchange;
+import org.camelgateway.exchange.RetrySafety;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.processor.loadbalancer.LoadBalancerSupport;
 import org.apache.camel.support.ExchangeHelper;
-import org.apache.hc.core5.http.Method;
 
 /**
  * A backend pool that weights and fails over at once, plugged in as a Camel {@code customLoadBalancer}:
@@ -154,8 +154,7 @@ public class BackendPool extends LoadBalancerSupport implements CamelContextAwar
 
     static boolean isIdempotent(Exchange exchange) {
         String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
-        return method == null || Method.isIdempotent(method)
-                || exchange.getIn().getHeader("Idempotency-Key") != null;
+        return RetrySafety.mayRetryAfterSent(method, exchange.getIn().getHeader(RetrySafety.IDEMPOTENCY_KEY) != null);
     }
 
     private int attemptLimit(StartedPool pool) {

@@ -1,14 +1,9 @@
 package org.camelgateway.balancer;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.util.concurrent.RejectedExecutionException;
+import org.camelgateway.errors.BackendFailure;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
 import static org.camelgateway.errors.Causes.find;
 
@@ -23,7 +18,7 @@ enum Outcome {
     FAILED_AFTER_SEND,
     /** The backend answered 502, 503 or 504: retry only if idempotent. */
     BAD_STATUS,
-    /** The gateway itself was at its limit: not the member's fault, and not retried. */
+    /** The gateway itself was at a limit (its executor, a rate limit): not the member's fault, and not retried. */
     GATEWAY_OVERLOAD;
 
     boolean isMemberFailure() {
@@ -37,23 +32,23 @@ enum Outcome {
     static Outcome of(Exchange attempt) {
         Exception e = attempt.getException();
         if (e != null) {
-            HttpOperationFailedException status = find(e, HttpOperationFailedException.class);
-            if (status != null) {
-                return isBadStatus(status.getStatusCode()) ? BAD_STATUS : SUCCESS;
+            BackendFailure failure = BackendFailure.of(e);
+            if (failure == BackendFailure.BACKEND_STATUS) {
+                int code = find(e, HttpOperationFailedException.class).getStatusCode();
+                return isBadStatus(code) ? BAD_STATUS : SUCCESS;
             }
-            if (find(e, RejectedExecutionException.class) != null) {
-                return GATEWAY_OVERLOAD;
-            }
-            if (find(e, ConnectException.class) != null || find(e, NoRouteToHostException.class) != null
-                    || find(e, UnknownHostException.class) != null || find(e, ConnectTimeoutException.class) != null
-                    || find(e, ConnectionRequestTimeoutException.class) != null) {
-                return NOT_SENT;
-            }
-            // resets, NoHttpResponse, response timeouts: the backend may have acted on the request
-            return FAILED_AFTER_SEND;
+            return of(failure);
         }
         Integer code = attempt.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         return code != null && isBadStatus(code) ? BAD_STATUS : SUCCESS;
+    }
+
+    /** A failure that is not the backend's answer: the gateway's limits, before sending, or possibly after. */
+    static Outcome of(BackendFailure failure) {
+        if (!failure.isBackendsFault()) {
+            return GATEWAY_OVERLOAD;
+        }
+        return failure.mayHaveReachedBackend() ? FAILED_AFTER_SEND : NOT_SENT;
     }
 
     private static boolean isBadStatus(int code) {

@@ -3,13 +3,8 @@ package org.camelgateway.errors;
 import org.camelgateway.exchange.GatewayExchange;
 import org.camelgateway.exchange.RequestIds;
 
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -28,7 +23,6 @@ import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.ExchangeHelper;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +46,9 @@ public final class ErrorResponses {
     /** Replaces the exchange's message with the answer for {@code failure} and marks the failure handled. */
     public static Message fromFailure(Exchange exchange, Exception failure) {
         ExchangeHelper.setFailureHandled(exchange);
-        HttpOperationFailedException backendStatus = find(failure, HttpOperationFailedException.class);
-        if (backendStatus != null) {
+        BackendFailure kind = BackendFailure.of(failure);
+        if (kind == BackendFailure.BACKEND_STATUS) {
+            HttpOperationFailedException backendStatus = find(failure, HttpOperationFailedException.class);
             // the route asked camel-http to throw on this status; the client still gets the backend's answer
             Message m = newMessage(exchange, backendStatus.getStatusCode());
             for (Map.Entry<String, String> h : backendStatus.getResponseHeaders().entrySet()) {
@@ -62,16 +57,14 @@ public final class ErrorResponses {
             m.setBody(backendStatus.getResponseBody());
             return m;
         }
-        RateLimitedException limited = find(failure, RateLimitedException.class);
-        if (limited != null) {
-            Message m = problem(exchange, 429, "rate limit exceeded");
-            m.setHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        if (kind == BackendFailure.RATE_LIMITED) {
+            Message m = problem(exchange, kind.status(), kind.detail());
+            m.setHeader("Retry-After", Long.toString(find(failure, RateLimitedException.class).retryAfterSeconds()));
             return m;
         }
-        Problem problem = classify(failure);
-        LOG.warn("request {} failed with {}: {}", RequestIds.of(exchange), problem.status,
+        LOG.warn("request {} failed with {}: {}", RequestIds.of(exchange), kind.status(),
                 describe(failure));
-        return problem(exchange, problem.status, problem.detail);
+        return problem(exchange, kind.status(), kind.detail());
     }
 
     public static Message notFound(Exchange exchange) {
@@ -128,34 +121,6 @@ public final class ErrorResponses {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.setMessage(m);
         return m;
-    }
-
-    record Problem(int status, String detail) {
-    }
-
-    /** Status by cause, checked most specific first: pool and executor exhaustion are ours, not the backend's. */
-    static Problem classify(Throwable failure) {
-        if (find(failure, NoBackendAvailableException.class) != null) {
-            return new Problem(503, "no backend available");
-        }
-        if (find(failure, RejectedExecutionException.class) != null) {
-            return new Problem(503, "gateway is at its concurrency limit");
-        }
-        if (find(failure, ConnectionRequestTimeoutException.class) != null) {
-            return new Problem(503, "no backend connection available in time");
-        }
-        if (find(failure, InterruptedIOException.class) != null) {
-            return new Problem(504, "backend did not answer in time");
-        }
-        if (find(failure, ConnectException.class) != null || find(failure, NoRouteToHostException.class) != null
-                || find(failure, UnknownHostException.class) != null) {
-            return new Problem(502, "backend unreachable");
-        }
-        if (find(failure, java.io.IOException.class) != null
-                || find(failure, org.apache.hc.core5.http.HttpException.class) != null) {
-            return new Problem(502, "backend connection failed");
-        }
-        return new Problem(500, "gateway error");
     }
 
     private static String describe(Throwable t) {

@@ -1,5 +1,5 @@
 /**
  * The facts every package shares about one request: exchange property and header names, what the listener saw,
- * request ids. It imports nothing of the gateway.
+ * request ids, percent-encoding and retry-safety rules. It imports nothing of the gateway.
  */
 package org.camelgateway.exchange;

@@ -71,6 +71,10 @@ public final class TrustedProxies {
     /** The bytes of an IP literal, or null if {@code s} is not one; no name is ever looked up. */
     static byte[] literal(String s) {
         if (s.indexOf(':') >= 0) {
+            // InetAddress parses only what starts as a literal does (a hex digit or ':'): ".:" it looks up as a name
+            if (s.charAt(0) == '.') {
+                return null;
+            }
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
@@ -89,7 +93,8 @@ public final class TrustedProxies {
         }
         byte[] b = new byte[4];
         for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+            // ASCII digits only: Character.isDigit and Integer.parseInt also take Arabic-Indic and full-width ones
+            if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return null;
             }
             int v = Integer.parseInt(parts[i]);

@@ -1,5 +1,7 @@
 package org.camelgateway.listener;
 
+import org.camelgateway.exchange.PercentEncoding;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -7,7 +9,12 @@ import java.util.Deque;
  * Normalizes a raw request path before routing, so that what a route matches is what the backend receives:
  * dot segments are resolved (RFC 3986 5.2.4), including their percent-encoded forms ({@code %2e}, {@code %2E}),
  * and duplicate slashes are merged. Every other byte is kept as sent: {@code %2F} stays encoded and never becomes
- * a separator. A path that climbs above the root, a malformed escape or a control character is refused (400).
+ * a separator, as APIs carry encoded slashes in ids. A path that climbs above the root, a malformed escape or a
+ * control character is refused (400), and so is a dot segment next to an encoded slash or backslash
+ * ({@code ..%2F}, {@code %2e%2e%5C}, {@code .%2f}, {@code a%2F..}): the gateway would route it as one segment,
+ * while a backend that decodes {@code %2F} (or, on Windows, {@code %5C}) reads a traversal. nginx decodes before
+ * it resolves, so it too never passes one on; a lone {@code .} is refused with {@code ..} because either makes
+ * what the gateway routes differ from what such a backend serves.
  */
 public final class PathNormalizer {
 
@@ -25,7 +32,8 @@ public final class PathNormalizer {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             throw new InvalidPathException("path must start with /");
         }
-        checkEncoding(rawPath, "path");
+        check(rawPath, "path", false);
+        refuseEncodedTraversal(rawPath);
         if (isNormal(rawPath)) {
             return rawPath;
         }
@@ -71,27 +79,14 @@ public final class PathNormalizer {
      * the way, which would change what the backend receives.
      */
     public static void checkEncoding(String raw, String what) {
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c >= 128 || !ALLOWED[c]) {
-                throw new InvalidPathException(what + " contains a character that must be percent-encoded");
-            }
-            if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0
-                        || Character.digit(raw.charAt(i + 2), 16) < 0) {
-                    throw new InvalidPathException(what + " has an invalid percent-encoding");
-                }
-                i += 2;
-            }
-        }
+        check(raw, what, true);
     }
 
-    private static final boolean[] ALLOWED = new boolean[128];
-
-    static {
-        String allowed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%";
-        for (int i = 0; i < allowed.length(); i++) {
-            ALLOWED[allowed.charAt(i)] = true;
+    private static void check(String raw, String what, boolean query) {
+        int bad = PercentEncoding.firstInvalid(raw, 0, query);
+        if (bad >= 0) {
+            throw new InvalidPathException(what + (raw.charAt(bad) == '%' ? " has an invalid percent-encoding"
+                    : " contains a character that must be percent-encoded"));
         }
     }
 
@@ -109,12 +104,83 @@ public final class PathNormalizer {
         return true;
     }
 
+    /** Called after {@link #check}, so every {@code %} starts a well-formed escape. */
+    private static void refuseEncodedTraversal(String rawPath) {
+        for (int i = rawPath.indexOf('%'); i >= 0; i = rawPath.indexOf('%', i + 3)) {
+            if (isEncodedSeparator(rawPath, i) && (isDotsBefore(rawPath, i) || isDotsAfter(rawPath, i + 3))) {
+                throw new InvalidPathException("path has a dot segment next to an encoded slash or backslash");
+            }
+        }
+    }
+
+    private static boolean isEncodedSeparator(String s, int i) {
+        int b = PercentEncoding.escapedByte(s, i);
+        return b == '/' || b == '\\';
+    }
+
+    /**
+     * Whether a {@code .} or {@code ..} piece ends at {@code end} with a raw {@code /} before it; a piece after an
+     * encoded separator is that separator's {@link #isDotsAfter}.
+     */
+    private static boolean isDotsBefore(String s, int end) {
+        int i = end;
+        for (int dots = 0; dots < 2; dots++) {
+            if (i > 0 && s.charAt(i - 1) == '.') {
+                i--;
+            } else if (isEncodedDot(s, i - 3)) {
+                i -= 3;
+            } else {
+                break;
+            }
+        }
+        return i < end && s.charAt(i - 1) == '/';
+    }
+
+    /** Whether a {@code .} or {@code ..} piece starts at {@code start}, with a separator (raw or encoded) after it. */
+    private static boolean isDotsAfter(String s, int start) {
+        int i = start;
+        for (int dots = 0; dots < 2; dots++) {
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+            } else if (isEncodedDot(s, i)) {
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        return i > start && (i == s.length() || s.charAt(i) == '/' || s.charAt(i) == '%' && isEncodedSeparator(s, i));
+    }
+
+    /** {@code %2e} or {@code %2E} at {@code i}; a plain comparison, as this runs for every encoded slash. */
+    private static boolean isEncodedDot(String s, int i) {
+        return i >= 0 && i + 2 < s.length() && s.charAt(i) == '%' && s.charAt(i + 1) == '2'
+                && (s.charAt(i + 2) | 0x20) == 'e';
+    }
+
     private static boolean isDot(String s) {
-        return s.equals(".") || s.equalsIgnoreCase("%2e");
+        return dots(s, 0, s.length()) == 1;
     }
 
     private static boolean isDotDot(String s) {
-        return s.equals("..") || s.equalsIgnoreCase("%2e%2e") || s.equalsIgnoreCase(".%2e")
-                || s.equalsIgnoreCase("%2e.");
+        return dots(s, 0, s.length()) == 2;
+    }
+
+    /** 1 for a {@code .} segment, 2 for {@code ..}, in any mix of {@code .} and {@code %2e}; 0 for anything else. */
+    private static int dots(String s, int from, int to) {
+        int dots = 0;
+        int i = from;
+        while (i < to) {
+            if (s.charAt(i) == '.') {
+                i++;
+            } else if (i + 3 <= to && s.regionMatches(true, i, "%2e", 0, 3)) {
+                i += 3;
+            } else {
+                return 0;
+            }
+            if (++dots > 2) {
+                return 0;
+            }
+        }
+        return dots;
     }
 }

@@ -1,7 +1,6 @@
 package org.camelgateway.listener;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import org.camelgateway.exchange.PercentEncoding;
 
 /**
  * The request target of an HTTP/1.1 request line, split without changing a byte of it.
@@ -34,37 +33,10 @@ public record RequestTarget(String rawPath, String rawQuery) {
     }
 
     public String decodedPath() {
-        return percentDecode(rawPath);
+        return PercentEncoding.decode(rawPath);
     }
 
     public String decodedQuery() {
-        return rawQuery == null ? null : percentDecode(rawQuery);
-    }
-
-    /**
-     * RFC 3986 percent-decoding as UTF-8; {@code +} stays {@code +} (it is only a space in form bodies). A
-     * malformed escape is kept as it is, so decoding never fails.
-     */
-    static String percentDecode(String s) {
-        int first = s.indexOf('%');
-        if (first < 0) {
-            return s;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            byte b = bytes[i];
-            if (b == '%' && i + 2 < bytes.length) {
-                int hi = Character.digit(bytes[i + 1], 16);
-                int lo = Character.digit(bytes[i + 2], 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write((hi << 4) | lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            out.write(b);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return rawQuery == null ? null : PercentEncoding.decode(rawQuery);
     }
 }
