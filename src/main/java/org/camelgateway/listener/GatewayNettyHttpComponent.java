@@ -42,6 +42,8 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
 
     private final Map<String, HttpServerBootstrapFactory> listeners = new ConcurrentHashMap<>();
     private final Map<Integer, GatewayMultiplexChannelHandler> dispatchers = new ConcurrentHashMap<>();
+    private final Map<String, TlsContexts.Options> tlsOptions = new ConcurrentHashMap<>();
+    private final TlsContexts tlsContexts = new TlsContexts();
     private final ListenerSettings edge;
     private final BodySpool bodies;
     private EventLoopGroup workers;
@@ -58,7 +60,13 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        TlsContexts.Options tls = TlsContexts.Options.take(parameters);
         NettyHttpEndpoint endpoint = (NettyHttpEndpoint) super.createEndpoint(uri, remaining, parameters);
+        if (tls != null) {
+            endpoint.getConfiguration().setSsl(true);
+            // per port, as the listener is: a route reload on a bound port keeps the TLS it was bound with
+            tlsOptions.put(endpoint.getConfiguration().getAddress(), tls);
+        }
         if (endpoint.getHttpMethodRestrict() == null) {
             endpoint.setHttpMethodRestrict(ROUTED_METHODS);
         }
@@ -81,9 +89,22 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
                     }
                 }
             };
-            factory.init(getCamelContext(), consumer.getConfiguration(), new GatewayServerInitializerFactory(consumer, edge, bodies));
+            factory.init(getCamelContext(), consumer.getConfiguration(),
+                    new GatewayServerInitializerFactory(consumer, edge, bodies, tls(consumer.getConfiguration())));
             return factory;
         });
+    }
+
+    private TlsContexts.ListenerTls tls(NettyHttpConfiguration configuration) {
+        if (!configuration.isSsl()) {
+            return null;
+        }
+        try {
+            return tlsContexts.forListener(getCamelContext(), configuration,
+                    tlsOptions.get(configuration.getAddress()), edge.headerTimeout().toMillis());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("TLS listener on " + configuration.getAddress() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Each port's dispatcher to its consumers: Camel's, with a shortcut for a single catch-all listener. */
