@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -49,7 +51,35 @@ public record PemFiles(List<X509Certificate> chain, PrivateKey key) {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new GeneralSecurityException(keyFile + ": " + e.getMessage(), e);
         }
+        if (!matches(key, chain.get(0))) {
+            throw new GeneralSecurityException(keyFile + ": not the key of the first certificate in " + certFile);
+        }
         return new PemFiles(chain, key);
+    }
+
+    /**
+     * A signature made with the key verifies with the certificate's public key. Netty's builder does not check
+     * this on every engine; a mismatch would only show as failed handshakes.
+     */
+    static boolean matches(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm();
+        };
+        byte[] probe = "camel-gateway key check".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+        } catch (InvalidKeyException e) {
+            return false; // a key of another algorithm than the certificate's
+        }
+        verifier.update(probe);
+        return verifier.verify(signature);
     }
 
     static PrivateKey privateKey(String pem) throws GeneralSecurityException {

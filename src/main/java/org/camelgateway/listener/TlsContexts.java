@@ -27,7 +27,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -58,7 +57,7 @@ public final class TlsContexts {
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-    /** nginx's ssl_session_timeout. */
+    /** nginx's ssl_session_timeout; TLS 1.2 only: BoringSSL gives TLS 1.3 tickets its own lifetime (48 h). */
     static final long SESSION_TIMEOUT_SECONDS = 300;
     /** One record: a ClientHello, even with post-quantum key shares, is far smaller. */
     static final int MAX_CLIENT_HELLO = 16 * 1024;
@@ -223,18 +222,15 @@ public final class TlsContexts {
 
     private SslContext build(SslContextBuilder builder, ClientAuth clientAuth) throws IOException {
         SslProvider provider = provider();
-        SslContext context = builder.sslProvider(provider)
+        // tickets (TLS 1.2 and 1.3) come from Netty's OpenSSL engine, which clears SSL_OP_NO_TICKET on each engine
+        // unless -Djdk.tls.server.enableSessionTicketExtension=false; BoringSSL makes and rotates the keys
+        return builder.sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(alpn())
                 .clientAuth(clientAuth)
                 .sessionTimeout(SESSION_TIMEOUT_SECONDS)
                 .build();
-        if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
-            // tickets for TLS 1.2 too (Netty turns them off "to match the JDK"); BoringSSL makes and rotates the keys
-            sessions.setTicketKeys();
-        }
-        return context;
     }
 
     private SslProvider provider() {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -51,6 +52,7 @@ class TlsListenerIT {
     static Backend backend;
     static GatewayUnderTest gateway;
     static final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    static List<String> startLog;
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,6 +89,7 @@ class TlsListenerIT {
         backend = Backend.start("backend");
         gateway = GatewayUnderTest.start("tls", Map.of("backend.url", backend.url(), "tls.dir", dir.toString(),
                 "gateway.header-timeout", "5000"));
+        startLog = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @AfterAll
@@ -173,11 +176,36 @@ class TlsListenerIT {
     }
 
     @Test
+    void resumesSessionsWithTls13AndTls12() throws Exception {
+        Path request = dir.resolve("request");
+        Files.writeString(request, "GET /resume HTTP/1.1\r\nHost: b.test\r\nConnection: close\r\n\r\n");
+        for (String protocol : List.of("-tls1_3", "-tls1_2")) {
+            Path session = dir.resolve("session" + protocol);
+            // -ign_eof: the client reads on to the server's close, so a ticket sent after the handshake arrives
+            Result first = sClientWith(request, protocol, "-ign_eof", "-sess_out", session.toString());
+            assertThat(first.output()).as(protocol).contains("HTTP/1.1 200")
+                    .contains("TLS session ticket lifetime hint: "); // a ticket, not only a session ID
+            Result second = sClientWith(request, protocol, "-ign_eof", "-sess_in", session.toString());
+            assertThat(second.output()).as(protocol).contains("Reused, TLSv1.").contains("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void refusesToStartWithAKeyThatIsNotTheCertificates(@TempDir Path other) throws Exception {
+        Path mixed = Files.createDirectories(other.resolve("default"));
+        Files.copy(dir.resolve("default/tls.crt"), mixed.resolve("tls.crt"));
+        Files.copy(dir.resolve("sni/b/tls.key"), mixed.resolve("tls.key"));
+        Files.createDirectories(other.resolve("sni"));
+        assertThatThrownBy(() -> GatewayUnderTest.start("tls", Map.of("backend.url", backend.url(),
+                "tls.dir", other.toString())).close())
+                .hasStackTraceContaining(mixed.resolve("tls.key") + ": not the key of the first certificate in");
+    }
+
+    @Test
     void logsOnceThatTheEngineIsOpenSsl() {
         assumeTrue("amd64".equals(System.getProperty("os.arch")) && "Linux".equals(System.getProperty("os.name")),
                 "BoringSSL is packaged for linux-x86_64");
-        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.startsWith("TLS engine")).toList();
+        List<String> lines = startLog.stream().filter(m -> m.startsWith("TLS engine")).toList();
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).startsWith("TLS engine: OpenSSL");
     }
@@ -255,18 +283,26 @@ class TlsListenerIT {
     }
 
     private static Result sClient(String... options) throws Exception {
+        return sClientWith(Path.of("/dev/null"), options);
+    }
+
+    private static Result sClientWith(Path input, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
                 "127.0.0.1:" + gateway.port(), "-servername", "b.test"));
         command.addAll(List.of(options));
-        return run(command, dir);
+        return run(command, dir, input);
     }
 
     record Result(int exit, String output) {
     }
 
     private static Result run(List<String> command, Path workDir) throws Exception {
+        return run(command, workDir, Path.of("/dev/null"));
+    }
+
+    private static Result run(List<String> command, Path workDir, Path input) throws Exception {
         Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(input.toFile()).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
