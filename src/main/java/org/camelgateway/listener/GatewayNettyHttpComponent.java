@@ -96,8 +96,8 @@ public class GatewayNettyHttpComponent extends NettyHttpComponent {
     }
 
     private TlsContexts.ListenerTls tls(NettyHttpConfiguration configuration) {
-        if (!configuration.isSsl()) {
-            return null;
+        if (!configuration.isSsl() || configuration.getSslHandler() != null) {
+            return null; // plaintext, or the user's own handler, which Camel adds
         }
         try {
             return tlsContexts.forListener(getCamelContext(), configuration,

@@ -202,6 +202,41 @@ class TlsListenerIT {
     }
 
     @Test
+    void aCamelKeystoreListenerGetsTheSameModernContext(@TempDir Path routes) throws Exception {
+        Path keyStore = routes.resolve("listener.p12");
+        Result keytool = run(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "listener", "-keyalg", "EC", "-dname", "CN=keystore.test", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit"), routes);
+        assertThat(keytool.exit()).as(keytool.output()).isZero();
+        Files.writeString(routes.resolve("keystore.yaml"), """
+                - route:
+                    from:
+                      uri: "netty-http:https://127.0.0.1:{{gateway.port}}"
+                      parameters:
+                        matchOnUriPrefix: true
+                        keyStoreFormat: PKCS12
+                        keyStoreResource: "file:%s"
+                        passphrase: changeit
+                      steps: [ { to: "{{backend.url}}" } ]
+                """.formatted(keyStore));
+        try (GatewayUnderTest keystore = GatewayUnderTest.start(routes, Map.of("backend.url", backend.url()))) {
+            SSLSocket s = (SSLSocket) trustingAll().getSocketFactory().createSocket("127.0.0.1", keystore.port());
+            try (s) {
+                s.setSoTimeout(10_000);
+                SSLParameters parameters = s.getSSLParameters();
+                parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+                s.setSSLParameters(parameters);
+                s.startHandshake();
+                assertThat(subject(s.getSession().getPeerCertificates()[0])).isEqualTo("CN=keystore.test");
+                assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.3");
+                // Camel's own JDK SSLContext offers no ALPN: this is the gateway's context
+                assertThat(s.getApplicationProtocol()).isEqualTo("http/1.1");
+                assertThat(get(s, "keystore.test")).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    @Test
     void logsOnceThatTheEngineIsOpenSsl() {
         assumeTrue("amd64".equals(System.getProperty("os.arch")) && "Linux".equals(System.getProperty("os.name")),
                 "BoringSSL is packaged for linux-x86_64");
