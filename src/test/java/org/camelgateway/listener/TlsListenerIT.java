@@ -148,6 +148,18 @@ class TlsListenerIT {
     }
 
     @Test
+    void behindTheSniHandlerTheHeadTimeout408IsSentEncrypted() throws Exception {
+        try (SSLSocket s = connect("b.test", "TLSv1.3")) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: b.test\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            // SniHandler replaces itself by an SslHandler of another name: the gate must still sit behind TLS
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 408");
+        }
+    }
+
+    @Test
     void acceptsTls13AndTls12WithForwardSecretAeadCiphersAndAlpn() throws Exception {
         for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
             try (SSLSocket s = connect("b.test", protocol)) {
