@@ -6,6 +6,7 @@ import org.camelgateway.support.RawHttp;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -228,6 +229,23 @@ class TlsBackendIT {
         }
         // the backend's host, not the client's Host
         assertThat(backend.seen).extracting(Seen::serverNames).containsExactly(List.of("localhost"));
+    }
+
+    @Test
+    void aHandshakeThatNeverEndsIsAConnectTimeout() throws Exception {
+        // the kernel completes the TCP connection from the backlog; nothing ever answers the ClientHello
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> properties = new HashMap<>();
+            properties.put("tls.url", "https://127.0.0.1:" + silent.getLocalPort());
+            // camel-http counts only TCP in its connect timeout and would wait out the 60 s response timeout
+            properties.put("gateway.connect-timeout", "300");
+            try (GatewayUnderTest gateway = GatewayUnderTest.start(dir.resolve("routes"), properties);
+                    RawHttp http = new RawHttp(gateway.port())) {
+                RawHttp.Response r = http.exchange("GET /x HTTP/1.1\r\nHost: localhost");
+                assertThat(r.status()).isEqualTo(504);
+                assertThat(r.bodyText()).contains("backend did not answer in time");
+            }
+        }
     }
 
     @Test
