@@ -63,10 +63,10 @@ final class BackendTls {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider)
                 .protocols("TLSv1.3", "TLSv1.2").endpointIdentificationAlgorithm("HTTPS");
-        if (!trustFile.isEmpty()) {
-            builder.trustManager(new File(trustFile));
-        }
         try {
+            if (!trustFile.isEmpty()) {
+                builder.trustManager(new File(trustFile));
+            }
             SslContext built = builder.build();
             LOG.info("https backends: {} engine, trusting {}", provider,
                     trustFile.isEmpty() ? "the JDK's default trust store" : trustFile);

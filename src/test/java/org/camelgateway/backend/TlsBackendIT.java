@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * https backends behind a plain {@code to: https://...} step, called by {@link BackendClient} over Netty's TLS: the
@@ -229,6 +230,16 @@ class TlsBackendIT {
         }
         // the backend's host, not the client's Host
         assertThat(backend.seen).extracting(Seen::serverNames).containsExactly(List.of("localhost"));
+    }
+
+    @Test
+    void aTrustFileThatCannotBeReadStopsTheGatewayFromStarting() throws Exception {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("tls.url", "https://localhost:" + backend.port());
+        properties.put("gateway.backend.tls.trust-file", dir.resolve("missing.pem").toString());
+        // at start, not as a 502 on every request
+        assertThatThrownBy(() -> GatewayUnderTest.start(dir.resolve("routes"), properties).close())
+                .hasStackTraceContaining("gateway.backend.tls.trust-file");
     }
 
     @Test
