@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.HostnameVerifier;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,6 +24,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.apache.camel.AsyncCallback;
@@ -31,6 +34,7 @@ import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.URISupport;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.ssl.DefaultHostnameVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +44,14 @@ import org.slf4j.LoggerFactory;
  * request crosses no thread at all once routed (Envoy's and nginx's worker model). camel-http blocks a thread
  * for every call; measured side by side this halves the CPU per request (see src/bench/RESULTS.md).
  *
- * <p>It serves {@code to: http://...} endpoints whose options it implements exactly the way camel-http does
- * (Camel's own helpers build the method and URL, the endpoint's header filter strategy picks headers); an endpoint
- * with anything else (TLS, a proxy, authentication, cookies, {@code throwExceptionOnFailure} and the other options
- * listed in {@link #unserved}) keeps going through camel-http, and the log says so once per endpoint.
+ * <p>It serves {@code to: http://...} and {@code to: https://...} endpoints (TLS: {@link BackendTls}) whose options
+ * it implements exactly the way camel-http does (Camel's own helpers build the method and URL, the endpoint's header
+ * filter strategy picks headers); an endpoint with anything else (TLS settings of its own, a proxy, authentication,
+ * cookies, {@code throwExceptionOnFailure} and the other options listed in {@link #unserved}) keeps going through
+ * camel-http, and the log says so once per endpoint.
  *
- * <p>Connections are pooled per event loop and backend address, touched only from their loop, so the pool needs
- * no lock. A pooled connection idle for longer than {@link #IDLE_TIMEOUT_MILLIS} is closed.
+ * <p>Connections are pooled per event loop and backend scheme and address, touched only from their loop, so the pool
+ * needs no lock. A pooled connection idle for longer than {@link #IDLE_TIMEOUT_MILLIS} is closed.
  */
 public final class BackendClient extends ServiceSupport {
 
@@ -61,6 +66,7 @@ public final class BackendClient extends ServiceSupport {
     private final boolean enabled;
     private final EventLoopGroup fallback;
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+    private final BackendTls tls;
 
     /**
      * @param executor where a route continues after a response too large to hold (it reads the body as it
@@ -68,8 +74,17 @@ public final class BackendClient extends ServiceSupport {
      * @param enabled  false sends every call through camel-http ({@code gateway.backend-client=http})
      */
     public BackendClient(BackendExecutor executor, boolean enabled) {
+        this(executor, enabled, "");
+    }
+
+    /**
+     * @param trustFile PEM CA bundle https backends' certificates must chain to ({@code gateway.backend.tls.trust-file});
+     *                  empty for the JDK's default trust store
+     */
+    public BackendClient(BackendExecutor executor, boolean enabled, String trustFile) {
         this.executor = executor;
         this.enabled = enabled;
+        this.tls = new BackendTls(trustFile);
         // for exchanges that did not come from a client connection (a route started by a timer, a test template)
         this.fallback = enabled ? new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-backend-io", true)) : null;
         if (!enabled) {
@@ -80,6 +95,9 @@ public final class BackendClient extends ServiceSupport {
     /** Whether a call to {@code endpoint} goes through this client; decided once per endpoint, and logged. */
     public boolean serves(HttpEndpoint endpoint) {
         String reason = unserved(endpoint);
+        if (reason == null && BackendTarget.isHttps(endpoint.getHttpUri().getScheme())) {
+            tls.context(); // at route start, off the event loops: a broken trust file fails the route here
+        }
         if (reason == null) {
             LOG.debug("Backend {}: non-blocking client", URISupport.sanitizeUri(endpoint.getEndpointUri()));
         } else if (enabled) {
@@ -96,7 +114,11 @@ public final class BackendClient extends ServiceSupport {
         }
         HttpComponent c = e.getComponent();
         Map<String, Boolean> options = new LinkedHashMap<>();
-        options.put("an https URI", !"http".equalsIgnoreCase(e.getHttpUri().getScheme()));
+        boolean https = BackendTarget.isHttps(e.getHttpUri().getScheme());
+        options.put("TLS settings of the endpoint or component (sslContextParameters, x509HostnameVerifier)", https
+                && (c.getSslContextParameters() != null || c.isUseGlobalSslContextParameters()
+                        || ownVerifier(c.getX509HostnameVerifier()) || ownVerifier(e.getX509HostnameVerifier())
+                        || hasOption(e, "sslContextParameters") || hasOption(e, "x509HostnameVerifier")));
         options.put("authentication, OAuth 2 or a proxy", e.getHttpClientConfigurer() != null
                 || e.getAuthBearerToken() != null || e.isUseSystemProperties());
         options.put("sslContextParameters", e.getSslContextParameters() != null);
@@ -120,6 +142,20 @@ public final class BackendClient extends ServiceSupport {
         options.put("content compression", !c.isContentCompressionDisabled());
         options.put("HttpClient's User-Agent", !c.isDefaultUserAgentDisabled());
         return options.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    /** camel-http's default verifies host names as this client does; any other is the user's own rule. */
+    private static boolean ownVerifier(HostnameVerifier verifier) {
+        return verifier != null && verifier.getClass() != DefaultHostnameVerifier.class;
+    }
+
+    /** camel-http keeps an endpoint's own TLS settings in its connection pool, not on the endpoint. */
+    private static boolean hasOption(HttpEndpoint e, String name) {
+        try {
+            return URISupport.parseParameters(java.net.URI.create(e.getEndpointUri())).containsKey(name);
+        } catch (Exception unparsable) {
+            return true; // camel-http then, which parsed it
+        }
     }
 
     /** camel-http also lists its timeouts among these options; they are read through the endpoint here. */
@@ -245,12 +281,17 @@ public final class BackendClient extends ServiceSupport {
                 }
                 channel.close();
             }
+            long started = call.request.secure ? System.nanoTime() : 0;
             ChannelFuture connecting = bootstrap.clone()
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, call.connectTimeout))
                     .connect(call.request.host, call.request.port);
             connecting.addListener(f -> {
                 if (f.isSuccess()) {
-                    connecting.channel().pipeline().get(BackendConnection.class).begin(call, false);
+                    if (call.request.secure) {
+                        handshake(connecting.channel(), call, started);
+                    } else {
+                        connecting.channel().pipeline().get(BackendConnection.class).begin(call, false);
+                    }
                 } else {
                     Throwable cause = f.cause();
                     if (cause instanceof io.netty.channel.ConnectTimeoutException) {
@@ -258,6 +299,25 @@ public final class BackendClient extends ServiceSupport {
                         cause = new ConnectTimeoutException(cause.getMessage());
                     }
                     call.fail(cause);
+                }
+            });
+        }
+
+        /**
+         * TLS on a new connection; the request goes out once the handshake is done, in what is left of the connect
+         * timeout. Added once connected, so the handshake starts with the time known (it starts as soon as the
+         * handler is in an active channel).
+         */
+        private void handshake(Channel channel, BackendCallState call, long started) {
+            long left = BackendTls.remainingMillis(call.connectTimeout, started);
+            SslHandler handler = tls.newHandler(channel.alloc(), call.request.host, call.request.port, left);
+            channel.pipeline().addFirst(handler);
+            handler.handshakeFuture().addListener(done -> {
+                if (done.isSuccess()) {
+                    channel.pipeline().get(BackendConnection.class).begin(call, false);
+                } else {
+                    channel.close();
+                    call.fail(BackendTls.connectFailure(done.cause(), left));
                 }
             });
         }

@@ -50,9 +50,11 @@ final class BackendRequest {
     /** Bodies up to this size are copied into one buffer; larger stream caches are sent in pieces of it. */
     private static final int PIECE = 64 * 1024;
 
+    /** Over TLS ({@code https}). */
+    final boolean secure;
     final String host;
     final int port;
-    /** {@code host:port}: the pool's key for the backend's connections. */
+    /** {@code host:port}, {@code https://host:port} over TLS: the pool's key for the backend's connections. */
     final String address;
     /** May be resent once after a stale pooled connection ({@link RetrySafety#mayResendOnFreshConnection}). */
     final boolean idempotent;
@@ -63,8 +65,9 @@ final class BackendRequest {
     private final StreamCache stream;
     private final long streamLength;
 
-    private BackendRequest(String host, int port, String address, boolean idempotent, HeaderFilterStrategy filter,
-            HttpRequest head, byte[] bytes, StreamCache stream, long streamLength) {
+    private BackendRequest(boolean secure, String host, int port, String address, boolean idempotent,
+            HeaderFilterStrategy filter, HttpRequest head, byte[] bytes, StreamCache stream, long streamLength) {
+        this.secure = secure;
         this.host = host;
         this.port = port;
         this.address = address;
@@ -105,15 +108,19 @@ final class BackendRequest {
         HttpMethods method = method(exchange, endpoint);
         BackendTarget uri = BackendTarget.of(exchange, endpoint, true);
         String target = uri.requestTarget();
-        int port = uri.port() < 0 ? 80 : uri.port();
+        boolean secure = uri.secure();
+        int defaultPort = secure ? 443 : 80;
+        int port = uri.port() < 0 ? defaultPort : uri.port();
 
         HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory()
                 .withValidation(false).newHeaders();
         HeaderFilterStrategy filter = endpoint.getHeaderFilterStrategy();
         RequestHeaders.copyToBackend(in.getHeaders(), filter, headers, exchange);
-        String address = uri.host() + ":" + port;
+        String hostPort = uri.host() + ":" + port;
+        // a TLS connection is never handed to a plain call to the same host and port, nor the other way
+        String address = secure ? "https://" + hostPort : hostPort;
         String clientHost = endpoint.isPreserveHostHeader() ? in.getHeader("Host", String.class) : null;
-        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost : port == 80 ? uri.host() : address);
+        headers.set(HttpHeaderNames.HOST, clientHost != null ? clientHost : port == defaultPort ? uri.host() : hostPort);
         if (endpoint.isConnectionClose()) {
             headers.set(HttpHeaderNames.CONNECTION, "close");
         }
@@ -137,7 +144,7 @@ final class BackendRequest {
             }
             headers.set(HttpHeaderNames.CONTENT_LENGTH, stream != null ? streamLength : bytes.length);
         }
-        return new BackendRequest(uri.host(), port, address, RetrySafety.mayResendOnFreshConnection(method.name()),
+        return new BackendRequest(secure, uri.host(), port, address, RetrySafety.mayResendOnFreshConnection(method.name()),
                 filter, head, bytes, stream, streamLength);
     }
 

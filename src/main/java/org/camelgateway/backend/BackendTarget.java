@@ -14,7 +14,7 @@ import org.apache.camel.util.URISupport;
 import org.apache.camel.util.UnsafeUriCharactersEncoder;
 
 /**
- * Where a backend call goes: the URL camel-http's {@code HttpHelper.createURL} and {@code createURI} would make
+ * Where a backend call goes (over TLS for an {@code https} URL): the URL camel-http's {@code HttpHelper.createURL} and {@code createURI} would make
  * (the endpoint's URI, or {@code CamelHttpUri} without {@code bridgeEndpoint}, plus {@code CamelHttpPath}, with
  * the query from {@code CamelHttpRawQuery}, {@code CamelHttpQuery} or the URI, and the REST producer's overrides),
  * with one difference: {@code ~} is sent as the client sent it. camel-http escapes it to {@code %7E}, but it is an
@@ -24,7 +24,7 @@ import org.apache.camel.util.UnsafeUriCharactersEncoder;
  * <p>The usual call (the endpoint's own URI, a plain path and query) is put together without parsing a
  * {@code java.net.URI} twice per request, as camel-http does; anything else is parsed as camel-http parses it.
  */
-record BackendTarget(String host, int port, String rawPath, String rawQuery) {
+record BackendTarget(boolean secure, String host, int port, String rawPath, String rawQuery) {
 
     /** camel-http's unsafe characters for HTTP URIs, less {@code ~}. */
     private static final BitSet UNSAFE = new BitSet(128);
@@ -81,7 +81,7 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
                 && (query == null || isPlain(query, true))) {
             // what parsing would give: the endpoint's path with a plain path appended, and the query as it is
             String rawPath = base.getRawPath() + withPath.substring(url.length());
-            return new BackendTarget(base.getHost(), base.getPort(), rawPath, query);
+            return new BackendTarget(isHttps(base.getScheme()), base.getHost(), base.getPort(), rawPath, query);
         }
         URI uri = new URI(withPath);
         if (query == null && uri.getRawQuery() != null) {
@@ -90,7 +90,13 @@ record BackendTarget(String host, int port, String rawPath, String rawQuery) {
         if (query != null) {
             uri = URISupport.createURIWithQuery(uri, query);
         }
-        return new BackendTarget(uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery());
+        return new BackendTarget(isHttps(uri.getScheme()), uri.getHost(), uri.getPort(), uri.getRawPath(),
+                uri.getRawQuery());
+    }
+
+    /** For {@code http} a length check only: the plain path pays nothing for TLS. */
+    static boolean isHttps(String scheme) {
+        return "https".equalsIgnoreCase(scheme);
     }
 
     private static String encode(String s) {

@@ -127,7 +127,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         BackendExecutor backendExecutor = new BackendExecutor(maxInFlight);
         // "http" sends every backend call through camel-http's blocking client (the way before BackendClient)
         BackendClient backendClient = new BackendClient(backendExecutor,
-                !"http".equals(property(context, "gateway.backend-client")));
+                !"http".equals(property(context, "gateway.backend-client")),
+                property(context, "gateway.backend.tls.trust-file"));
         // stopped with the context: its idle threads end then, not 30 s later (tests start many gateways in one JVM)
         context.addService(backendExecutor);
         context.addService(backendClient);

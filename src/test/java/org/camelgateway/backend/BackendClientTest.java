@@ -1,7 +1,10 @@
 package org.camelgateway.backend;
 
 import org.apache.camel.component.http.HttpEndpoint;
+import javax.net.ssl.HostnameVerifier;
+
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,21 @@ class BackendClientTest {
     }
 
     @Test
+    void takesHttpsEndpointsOnTheGatewaysOwnTls() {
+        assertThat(serves("https://127.0.0.1:9101")).isTrue();
+        assertThat(serves("https://localhost:9102/base?connectTimeout=100")).isTrue();
+    }
+
+    @Test
+    void leavesHttpsEndpointsWithTlsSettingsOfTheirOwnToCamelHttp() {
+        context.getRegistry().bind("ssl", new SSLContextParameters());
+        context.getRegistry().bind("anyHost", (HostnameVerifier) (host, session) -> true);
+        assertThat(serves("https://127.0.0.1:9101?sslContextParameters=#ssl")).isFalse();
+        assertThat(serves("https://127.0.0.1:9102?x509HostnameVerifier=#anyHost")).isFalse();
+    }
+
+    @Test
     void leavesWhatItDoesNotImplementToCamelHttp() {
-        assertThat(serves("https://127.0.0.1:9101")).isFalse();
         assertThat(serves("http://127.0.0.1:9101?throwExceptionOnFailure=true")).isFalse();
         assertThat(serves("http://127.0.0.1:9101?authMethod=Basic&authUsername=u&authPassword=p")).isFalse();
         assertThat(serves("http://127.0.0.1:9101?proxyHost=127.0.0.1&proxyPort=3128")).isFalse();
