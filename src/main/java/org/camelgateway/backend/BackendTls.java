@@ -1,5 +1,7 @@
 package org.camelgateway.backend;
 
+import org.camelgateway.transport.TlsEngine;
+
 import java.io.File;
 import java.net.ConnectException;
 import java.util.List;
@@ -11,7 +13,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -60,9 +61,9 @@ final class BackendTls {
     }
 
     private SslContext build() {
-        SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslProvider provider = TlsEngine.provider();
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider)
-                .protocols("TLSv1.3", "TLSv1.2").endpointIdentificationAlgorithm("HTTPS");
+                .protocols(TlsEngine.PROTOCOLS).endpointIdentificationAlgorithm("HTTPS");
         try {
             if (!trustFile.isEmpty()) {
                 builder.trustManager(new File(trustFile));

@@ -1,5 +1,7 @@
 package org.camelgateway.listener;
 
+import org.camelgateway.transport.TlsEngine;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -50,7 +52,6 @@ public final class TlsContexts {
 
     /** What ALPN offers, in preference order; {@code h2} joins once the listener speaks HTTP/2. */
     static final List<String> APPLICATION_PROTOCOLS = List.of(ApplicationProtocolNames.HTTP_1_1);
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     // forward secrecy and AEAD only (Mozilla's "intermediate" list); TLS 1.3's suites are all AEAD
     static final List<String> CIPHERS = List.of(
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
@@ -225,7 +226,7 @@ public final class TlsContexts {
         // tickets (TLS 1.2 and 1.3) come from Netty's OpenSSL engine, which clears SSL_OP_NO_TICKET on each engine
         // unless -Djdk.tls.server.enableSessionTicketExtension=false; BoringSSL makes and rotates the keys
         return builder.sslProvider(provider)
-                .protocols(PROTOCOLS)
+                .protocols(TlsEngine.PROTOCOLS)
                 .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(alpn())
                 .clientAuth(clientAuth)
@@ -234,15 +235,15 @@ public final class TlsContexts {
     }
 
     private SslProvider provider() {
-        boolean openSsl = OpenSsl.isAvailable();
+        SslProvider provider = TlsEngine.provider();
         if (engineLogged.compareAndSet(false, true)) {
-            if (openSsl) {
+            if (provider == SslProvider.OPENSSL) {
                 LOG.info("TLS engine: OpenSSL ({})", OpenSsl.versionString());
             } else {
                 LOG.info("TLS engine: JDK (OpenSSL unavailable: {})", String.valueOf(OpenSsl.unavailabilityCause()));
             }
         }
-        return openSsl ? SslProvider.OPENSSL : SslProvider.JDK;
+        return provider;
     }
 
     private static ApplicationProtocolConfig alpn() {

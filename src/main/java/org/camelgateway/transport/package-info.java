@@ -1,4 +1,5 @@
 /**
- * Netty plumbing both sides share: epoll or NIO event loops, and one pending timeout check per connection.
+ * Netty plumbing both sides share: epoll or NIO event loops, the TLS engine and
+ * versions, and one pending timeout check per connection.
  */
 package org.camelgateway.transport;
